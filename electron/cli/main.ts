@@ -1,0 +1,390 @@
+// The `cofre` command. Every subcommand is a call of the shared contract on a local Agent, so the
+// CLI sees exactly what the tray and the web UI see. Exit codes: 0 ok, 1 failure, 2 usage,
+// 3 backup made with warnings.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent } from '../core/agent/agent.js';
+import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, SessionRef } from '../core/api.js';
+import { CofreError, type ErrorPayload } from '../core/errors.js';
+import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale } from '../core/i18n/index.js';
+import { resolvePaths } from '../core/paths.js';
+import { FileSecretStore } from '../core/secrets/index.js';
+import { startServer } from '../server/server.js';
+import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
+
+export const exitCodes = { ok: 0, failure: 1, usage: 2, warning: 3 } as const;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const optionSpec = {
+  config: { type: 'string' },
+  policy: { type: 'string' },
+  'data-dir': { type: 'string' },
+  restic: { type: 'string' },
+  lang: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  plan: { type: 'string' },
+  snapshot: { type: 'string' },
+  limit: { type: 'string' },
+  to: { type: 'string' },
+  original: { type: 'boolean', default: false },
+  conflict: { type: 'string' },
+  'include-secrets': { type: 'boolean', default: false },
+  port: { type: 'string' },
+  static: { type: 'string' },
+  verbose: { type: 'boolean', default: false },
+} as const;
+
+export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let locale: Locale = matchLocale(env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG);
+  let json = false;
+  let verbose = false;
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
+    json = values.json;
+    verbose = values.verbose;
+    if (values.lang) {
+      if (!isLocale(values.lang)) throw new UsageError(t('cli.badArguments', { details: `--lang ${values.lang}` }, locale));
+      locale = values.lang;
+    }
+    setLocale(locale);
+    const [command, ...args] = positionals;
+    if (values.help || !command || command === 'help') {
+      io.out(t('cli.usage', undefined, locale));
+      return values.help || command === 'help' ? exitCodes.ok : exitCodes.usage;
+    }
+    if (!knownCommands.has(command)) throw new UsageError(t('cli.unknownCommand', { command }, locale));
+
+    const paths = resolvePaths({ config: values.config, policy: values.policy, dataDir: values['data-dir'] }, env);
+    const agent = await Agent.create({
+      ...paths,
+      secrets: new FileSecretStore(join(paths.dataDir, 'secrets.json')),
+      resticBinary: values.restic ?? env.COFRE_RESTIC,
+      locale: values.lang && isLocale(values.lang) ? values.lang : undefined,
+      logEcho: values.verbose ? (line) => io.err(line) : undefined,
+    });
+    try {
+      const session = await cliSession(agent, env);
+      const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args };
+      setLocale(ctx.locale);
+      return await commands[command as CommandName](ctx);
+    } finally {
+      await agent.shutdown(15_000);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      const message = error instanceof UsageError ? error.message : t('cli.badArguments', { details: (error as Error).message }, locale);
+      if (json) io.out(JSON.stringify({ ok: false, error: { code: 'cli.usage', message } }));
+      else io.err(message);
+      return exitCodes.usage;
+    }
+    const payload = error instanceof CliFailure ? error.payload : toPayload(error, locale);
+    if (verbose && !(error instanceof CliFailure) && !(error instanceof CofreError)) io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (json) io.out(JSON.stringify({ ok: false, error: payload }));
+    else io.err(renderError(payload, locale));
+    return exitCodes.failure;
+  }
+}
+
+class CliFailure extends Error {
+  constructor(readonly payload: ErrorPayload) {
+    super(payload.message);
+  }
+}
+
+function toPayload(error: unknown, locale: Locale): ErrorPayload {
+  if (error instanceof CofreError) return error.toPayload(locale);
+  return new CofreError('error.internal', { cause: 'unknown' }).toPayload(locale);
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && String((error as unknown as { code: string }).code).startsWith('ERR_PARSE_ARGS');
+}
+
+function defaultIo(): Io {
+  return { out: (text) => process.stdout.write(text + '\n'), err: (text) => process.stderr.write(text + '\n') };
+}
+
+/** The CLI is run by the machine's user; technician methods need the password when policy sets one. */
+async function cliSession(agent: Agent, env: NodeJS.ProcessEnv): Promise<SessionRef> {
+  const session = agent.createSession();
+  const password = env.COFRE_TECHNICIAN_PASSWORD;
+  if (password) await call(agent, session, 'technicianLogin', { password });
+  return session;
+}
+
+interface CommandContext {
+  agent: Agent;
+  session: SessionRef;
+  io: Io;
+  json: boolean;
+  locale: Locale;
+  values: ReturnType<typeof parseArgs<{ options: typeof optionSpec; allowPositionals: true; strict: true }>>['values'];
+  args: string[];
+}
+
+async function call<M extends ApiMethod>(agent: Agent, session: SessionRef, method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+  const result = await agent.call(method, input, session);
+  if (!result.ok) throw new CliFailure(result.error);
+  return result.value as ApiOutput<M>;
+}
+
+function emit(ctx: CommandContext, value: unknown, human: () => string): void {
+  ctx.io.out(ctx.json ? JSON.stringify(value, null, 2) : human());
+}
+
+function requireArg(ctx: CommandContext, index: number, name: string): string {
+  const value = ctx.args[index];
+  if (value === undefined) throw new UsageError(t('cli.missingArgument', { name }, ctx.locale));
+  return value;
+}
+
+function intOption(ctx: CommandContext, name: 'limit' | 'port', fallback: number): number {
+  const raw = ctx.values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(t('cli.badArguments', { details: `--${name} ${raw}` }, ctx.locale));
+  return value;
+}
+
+type JobFinished = Extract<ApiEvent, { type: 'jobFinished' }>['data'];
+
+/**
+ * Subscribes before the job is started (a fast failure could otherwise finish before we listen),
+ * prints progress to stderr on a terminal and resolves with the job's final event.
+ */
+function watchJobs(ctx: CommandContext): { finished(jobId: string): Promise<JobFinished>; stop(): void } {
+  const done = new Map<string, JobFinished>();
+  const waiters = new Map<string, (data: JobFinished) => void>();
+  let watched: string | undefined;
+  const unsubscribe = ctx.agent.subscribe((event) => {
+    if (event.type === 'jobProgress' && event.data.jobId === watched && !ctx.json && process.stderr.isTTY) {
+      const p = event.data.progress as { percentDone?: number; filesDone?: number; bytesDone?: number };
+      const text = t('cli.progress', {
+        percent: Math.round((p.percentDone ?? 0) * 100),
+        files: p.filesDone ?? 0,
+        bytes: formatBytes(p.bytesDone ?? 0, ctx.locale),
+      }, ctx.locale);
+      process.stderr.write(`\r${text}\x1b[K`);
+    }
+    if (event.type === 'jobFinished') {
+      const waiter = waiters.get(event.data.jobId);
+      if (waiter) waiter(event.data);
+      else done.set(event.data.jobId, event.data);
+    }
+  });
+  return {
+    finished(jobId) {
+      watched = jobId;
+      const early = done.get(jobId);
+      if (early) return Promise.resolve(early);
+      return new Promise((resolve) => waiters.set(jobId, (data) => {
+        if (!ctx.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        resolve(data);
+      }));
+    },
+    stop: unsubscribe,
+  };
+}
+
+const commands = {
+  async status(ctx: CommandContext) {
+    const status = await call(ctx.agent, ctx.session, 'getStatus', {});
+    emit(ctx, status, () => renderStatus(status, ctx.locale));
+    return status.health === 'failed' ? exitCodes.failure : exitCodes.ok;
+  },
+
+  async backup(ctx: CommandContext) {
+    const planId = requireArg(ctx, 0, 'planId');
+    const jobs = watchJobs(ctx);
+    const { jobId } = await call(ctx.agent, ctx.session, 'runBackup', { planId }).catch((error: unknown) => {
+      jobs.stop();
+      throw error;
+    });
+    if (!ctx.json) ctx.io.err(t('cli.backupStarted', { plan: planId }, ctx.locale));
+    const result = await jobs.finished(jobId).finally(jobs.stop);
+    emit(ctx, result, () => {
+      if (result.status === 'success') return t('cli.backupDone', { snapshot: result.snapshotId ?? '-' }, ctx.locale);
+      if (result.status === 'warning') return t('cli.backupWarning', { message: result.error?.message ?? '' }, ctx.locale);
+      return result.error ? renderError(result.error, ctx.locale) : t('cli.jobFailed', { message: result.status }, ctx.locale);
+    });
+    if (result.status === 'success') return exitCodes.ok;
+    return result.status === 'warning' ? exitCodes.warning : exitCodes.failure;
+  },
+
+  async snapshots(ctx: CommandContext) {
+    const snapshots = await call(ctx.agent, ctx.session, 'listSnapshots', ctx.values.plan ? { planId: ctx.values.plan } : {});
+    emit(ctx, snapshots, () => renderSnapshots(snapshots, ctx.locale));
+    return exitCodes.ok;
+  },
+
+  async history(ctx: CommandContext) {
+    const page = await call(ctx.agent, ctx.session, 'listHistory', { ...(ctx.values.plan ? { planId: ctx.values.plan } : {}), limit: intOption(ctx, 'limit', 50) });
+    emit(ctx, page, () => renderHistory(page.items, ctx.locale));
+    return exitCodes.ok;
+  },
+
+  async browse(ctx: CommandContext) {
+    const snapshotId = requireArg(ctx, 0, 'snapshotId');
+    const path = ctx.args[1];
+    const page = await call(ctx.agent, ctx.session, 'browse', { snapshotId, ...(path ? { path } : {}), limit: intOption(ctx, 'limit', 1000) });
+    emit(ctx, page, () => `${page.path}\n${renderEntries(page.entries, ctx.locale)}${more(page.total - page.entries.length, ctx.locale)}`);
+    return exitCodes.ok;
+  },
+
+  async find(ctx: CommandContext) {
+    const pattern = requireArg(ctx, 0, 'pattern');
+    const page = await call(ctx.agent, ctx.session, 'search', { pattern, ...(ctx.values.snapshot ? { snapshotId: ctx.values.snapshot } : {}), limit: intOption(ctx, 'limit', 100) });
+    emit(ctx, page, () => page.items.length === 0
+      ? t('cli.noResults', undefined, ctx.locale)
+      : page.items.map((item) => `${item.snapshotId.slice(0, 8)}  ${formatDateTime(item.snapshotTime, ctx.locale)}  ${item.path}`).join('\n') + more(page.total - page.items.length, ctx.locale));
+    return exitCodes.ok;
+  },
+
+  async versions(ctx: CommandContext) {
+    const path = requireArg(ctx, 0, 'path');
+    const versions = await call(ctx.agent, ctx.session, 'versions', { path });
+    emit(ctx, versions, () => versions.length === 0
+      ? t('cli.noResults', undefined, ctx.locale)
+      : versions.map((v) => t('cli.versionLine', {
+        mtime: formatDateTime(v.mtime, ctx.locale),
+        size: formatBytes(v.size, ctx.locale),
+        count: v.snapshots.length,
+        latest: v.snapshots[0]?.id.slice(0, 8) ?? '-',
+      }, ctx.locale)).join('\n'));
+    return exitCodes.ok;
+  },
+
+  async restore(ctx: CommandContext) {
+    const snapshotId = requireArg(ctx, 0, 'snapshotId');
+    const paths = ctx.args.slice(1);
+    if (paths.length === 0) throw new UsageError(t('cli.missingArgument', { name: 'path' }, ctx.locale));
+    if (ctx.values.to && ctx.values.original) throw new UsageError(t('cli.badArguments', { details: '--to / --original' }, ctx.locale));
+    const conflict = ctx.values.conflict ?? 'keep-both';
+    if (conflict !== 'keep-both' && conflict !== 'replace' && conflict !== 'skip') throw new UsageError(t('cli.badArguments', { details: `--conflict ${conflict}` }, ctx.locale));
+    const destination = ctx.values.to ? { kind: 'folder' as const, path: ctx.values.to } : { kind: 'original' as const };
+    const jobs = watchJobs(ctx);
+    const { jobId } = await call(ctx.agent, ctx.session, 'restore', { snapshotId, paths, destination, conflict }).catch((error: unknown) => {
+      jobs.stop();
+      throw error;
+    });
+    if (!ctx.json) ctx.io.err(t('cli.restoreStarted', undefined, ctx.locale));
+    const result = await jobs.finished(jobId).finally(jobs.stop);
+    const report = result.restoreReport;
+    emit(ctx, result, () => {
+      if (!report) return result.error ? renderError(result.error, ctx.locale) : t('cli.jobFailed', { message: result.status }, ctx.locale);
+      const lines = [
+        t('cli.restoreDone', { restored: report.restored, unchanged: report.unchanged, keptBoth: report.keptBoth, skipped: report.skipped, replaced: report.replaced, failed: report.failed.length }, ctx.locale),
+        t('cli.restoreDestination', { path: report.destination }, ctx.locale),
+      ];
+      if (report.replacedFolder) lines.push(t('cli.replacedFolder', { path: report.replacedFolder }, ctx.locale));
+      for (const failure of report.failed) lines.push(`  ${failure.path}: ${failure.reason}`);
+      return lines.join('\n');
+    });
+    return result.status === 'success' && (!report || report.failed.length === 0) ? exitCodes.ok : exitCodes.failure;
+  },
+
+  async config(ctx: CommandContext) {
+    const sub = requireArg(ctx, 0, 'validate | import-backrest | export-backrest');
+    if (sub === 'validate') {
+      const info = await call(ctx.agent, ctx.session, 'getAppInfo', {});
+      if (info.configProblem) throw new CliFailure(info.configProblem);
+      const { config } = await call(ctx.agent, ctx.session, 'getConfig', {});
+      emit(ctx, { ok: true, repos: config.repos.length, plans: config.plans.length }, () =>
+        t('cli.configValid', { repos: config.repos.length, plans: config.plans.length }, ctx.locale));
+      return exitCodes.ok;
+    }
+    if (sub === 'import-backrest') {
+      const file = requireArg(ctx, 1, 'file');
+      const content = await readFile(file, 'utf8').catch(() => {
+        throw new CofreError('error.notFound', { params: { what: file } });
+      });
+      const result = await call(ctx.agent, ctx.session, 'importBackrest', { content });
+      emit(ctx, result, () => t('cli.imported', { repos: result.repos, plans: result.plans, secrets: result.movedSecrets }, ctx.locale));
+      return exitCodes.ok;
+    }
+    if (sub === 'export-backrest') {
+      const { content } = await call(ctx.agent, ctx.session, 'exportBackrest', { includeSecrets: ctx.values['include-secrets'] });
+      const file = ctx.args[1];
+      if (!file) {
+        ctx.io.out(content.trimEnd());
+        return exitCodes.ok;
+      }
+      await writeFile(file, content, { mode: 0o600 });
+      emit(ctx, { ok: true, file }, () => t('cli.exported', { file }, ctx.locale));
+      return exitCodes.ok;
+    }
+    throw new UsageError(t('cli.unknownCommand', { command: `config ${sub}` }, ctx.locale));
+  },
+
+  async policy(ctx: CommandContext) {
+    const sub = requireArg(ctx, 0, 'show');
+    if (sub !== 'show') throw new UsageError(t('cli.unknownCommand', { command: `policy ${sub}` }, ctx.locale));
+    const policy = ctx.agent.describePolicy();
+    emit(ctx, policy, () => (policy ? JSON.stringify(policy, null, 2) : t('cli.noPolicy', undefined, ctx.locale)));
+    return exitCodes.ok;
+  },
+
+  async run(ctx: CommandContext) {
+    ctx.agent.start();
+    ctx.io.err(t('cli.agentRunning', undefined, ctx.locale));
+    await untilSignal();
+    ctx.io.err(t('cli.agentStopping', undefined, ctx.locale));
+    return exitCodes.ok;
+  },
+
+  async serve(ctx: CommandContext) {
+    ctx.agent.start();
+    const server = await startServer({
+      host: ctx.agent,
+      session: ctx.session,
+      createSession: () => ctx.agent.createSession(),
+      port: intOption(ctx, 'port', 0),
+      token: process.env.COFRE_SERVE_TOKEN,
+      staticDir: ctx.values.static ?? join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
+      log: (line) => ctx.agent.log.info(line),
+    });
+    if (ctx.json) ctx.io.out(JSON.stringify({ url: server.openUrl, port: server.port }));
+    else ctx.io.out(`${t('server.listening', undefined, ctx.locale)}\n  ${server.openUrl}\n${t('server.stopHint', undefined, ctx.locale)}`);
+    await untilSignal();
+    await server.close();
+    return exitCodes.ok;
+  },
+};
+type CommandName = keyof typeof commands;
+const knownCommands = new Set<string>(Object.keys(commands));
+
+function more(count: number, locale: Locale): string {
+  return count > 0 ? `\n${t('cli.moreResults', { count }, locale)}` : '';
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+const isEntryPoint = process.argv[1] !== undefined && /cofre(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isEntryPoint) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = exitCodes.failure;
+    },
+  );
+}

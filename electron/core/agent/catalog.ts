@@ -1,0 +1,174 @@
+// Snapshots and the snapshot index as the faces see them: listing (cached per repository, since
+// `restic snapshots` costs a round trip to the server), scope (what an end user may see), and the
+// index that serves browse, search and versions in milliseconds. Snapshots are indexed in the
+// background after each backup and when they are first listed.
+import type { SessionRef, SnapshotInfo } from '../api.js';
+import type { Repo } from '../config/backrest-schema.js';
+import { CofreError } from '../errors.js';
+import type { Snapshot } from '../restic/types.js';
+import { SnapshotIndex } from '../restore/snapshot-index.js';
+import { fromLocalPath } from '../restore/snapshot-path.js';
+import type { RestoreScope } from '../restore/scope.js';
+import type { AgentContext } from './agent.js';
+
+const listingTtlMs = 60_000;
+
+interface RepoListing {
+  at: number;
+  snapshots: Snapshot[];
+}
+
+export interface LocatedSnapshot {
+  snapshot: Snapshot;
+  repo: Repo;
+}
+
+export class Catalog {
+  readonly index: SnapshotIndex;
+  private readonly listings = new Map<string, RepoListing>();
+  private readonly inflight = new Map<string, Promise<Snapshot[]>>();
+
+  constructor(
+    private readonly ctx: AgentContext,
+    indexFile: string,
+  ) {
+    this.index = new SnapshotIndex(indexFile);
+  }
+
+  close(): void {
+    this.index.close();
+  }
+
+  /** Forget cached listings (config changed, backup or forget finished). */
+  invalidate(repoId?: string): void {
+    if (repoId) this.listings.delete(repoId);
+    else this.listings.clear();
+  }
+
+  scope(session: SessionRef): RestoreScope {
+    const { hostname, homeDir } = this.ctx.identity;
+    if (this.ctx.isTechnician(session)) return { technician: true, hostname, roots: ['/'] };
+    const policy = this.ctx.policy;
+    if (policy.capabilities().restoreOutsideHome) return { technician: false, hostname, roots: ['/'] };
+    return { technician: false, hostname, roots: [fromLocalPath(homeDir), ...policy.restoreRoots().map((root) => fromLocalPath(root))] };
+  }
+
+  /** Snapshots of one repository, newest first, from cache when fresh. */
+  async repoSnapshots(repo: Repo, options: { fresh?: boolean } = {}): Promise<Snapshot[]> {
+    const cached = this.listings.get(repo.id);
+    if (cached && !options.fresh && Date.now() - cached.at < listingTtlMs) return cached.snapshots;
+    const running = this.inflight.get(repo.id);
+    if (running) return running;
+    const load = (async () => {
+      const engine = await this.ctx.engines.forRepo(repo);
+      const snapshots = (await engine.snapshots({})).sort((a, b) => b.time.localeCompare(a.time));
+      this.listings.set(repo.id, { at: Date.now(), snapshots });
+      return snapshots;
+    })();
+    this.inflight.set(repo.id, load);
+    try {
+      return await load;
+    } finally {
+      this.inflight.delete(repo.id);
+    }
+  }
+
+  async list(session: SessionRef, filter: { planId?: string; repoId?: string }): Promise<SnapshotInfo[]> {
+    const scope = this.scope(session);
+    const config = this.ctx.config();
+    const repoIds = filter.repoId ? [filter.repoId] : filter.planId ? [this.ctx.plan(filter.planId).repo] : config.repos.map((r) => r.id);
+    const result: SnapshotInfo[] = [];
+    for (const repoId of repoIds) {
+      const repo = this.ctx.repo(repoId);
+      const snapshots = await this.repoSnapshots(repo);
+      for (const snapshot of snapshots) {
+        if (!scope.technician && snapshot.hostname.toLowerCase() !== scope.hostname.toLowerCase()) continue;
+        const planId = planOf(snapshot);
+        if (filter.planId && planId !== filter.planId) continue;
+        result.push({
+          id: snapshot.id,
+          shortId: snapshot.shortId,
+          time: snapshot.time,
+          hostname: snapshot.hostname,
+          username: snapshot.username,
+          paths: snapshot.paths,
+          tags: snapshot.tags,
+          planId,
+          repoId,
+          indexed: this.index.isIndexed(snapshot.id),
+        });
+      }
+      this.scheduleIndexing(repo, snapshots.filter((s) => scope.technician || s.hostname.toLowerCase() === scope.hostname.toLowerCase()));
+    }
+    return result.sort((a, b) => b.time.localeCompare(a.time));
+  }
+
+  /** Finds a snapshot by full or short id in any configured repository the session may see. */
+  async locate(session: SessionRef, snapshotId: string): Promise<LocatedSnapshot> {
+    const scope = this.scope(session);
+    const wanted = snapshotId.toLowerCase();
+    for (const repo of this.ctx.config().repos) {
+      let snapshots = await this.repoSnapshots(repo);
+      let found = snapshots.find((s) => s.id === wanted || s.id.startsWith(wanted));
+      if (!found) {
+        snapshots = await this.repoSnapshots(repo, { fresh: true });
+        found = snapshots.find((s) => s.id === wanted || s.id.startsWith(wanted));
+      }
+      if (found) {
+        if (!scope.technician && found.hostname.toLowerCase() !== scope.hostname.toLowerCase()) break;
+        return { snapshot: found, repo };
+      }
+    }
+    throw new CofreError('agent.snapshotNotFound', { params: { snapshot: snapshotId.slice(0, 16) } });
+  }
+
+  /** Makes sure a snapshot is indexed (building it now if needed) and returns its full id. */
+  async ensureIndexed(session: SessionRef, snapshotId: string, signal?: AbortSignal): Promise<string> {
+    if (/^[0-9a-f]{64}$/.test(snapshotId) && this.index.isIndexed(snapshotId)) return snapshotId;
+    const { snapshot, repo } = await this.locate(session, snapshotId);
+    if (!this.index.isIndexed(snapshot.id)) {
+      const engine = await this.ctx.engines.forRepo(repo);
+      await this.index.ensureIndexed(snapshot, engine, { signal });
+    }
+    return snapshot.id;
+  }
+
+  /** Indexes a repository's unindexed snapshots one after another, in a lane of its own. */
+  scheduleIndexing(repo: Repo, snapshots: Snapshot[]): void {
+    const missing = snapshots.filter((s) => !this.index.isIndexed(s.id));
+    if (missing.length === 0) return;
+    this.ctx.queue.enqueue({
+      key: `index:${repo.id}`,
+      repoId: `${repo.id}#index`,
+      kind: 'index',
+      trigger: 'api',
+      run: async ({ signal }) => {
+        const engine = await this.ctx.engines.forRepo(repo);
+        for (const snapshot of missing) {
+          if (signal.aborted) break;
+          await this.index.ensureIndexed(snapshot, engine, { signal });
+        }
+        this.index.checkpoint();
+        return { indexed: missing.length };
+      },
+    });
+  }
+
+  /** After a forget: drop the index rows of snapshots no repository has any more. */
+  async removeStale(): Promise<void> {
+    const keep: string[] = [];
+    for (const repo of this.ctx.config().repos) {
+      try {
+        keep.push(...(await this.repoSnapshots(repo, { fresh: true })).map((s) => s.id));
+      } catch {
+        return; // an unreachable repository must not make its snapshots look forgotten
+      }
+    }
+    this.index.removeStale(keep);
+  }
+}
+
+export function planOf(snapshot: Pick<Snapshot, 'tags'>): string | null {
+  const tag = snapshot.tags.find((t) => t.startsWith('plan:'));
+  return tag ? tag.slice('plan:'.length) : null;
+}

@@ -1,0 +1,343 @@
+// One handler per contract method. Inputs arrive parsed by their schema (agent.ts does that);
+// handlers check capabilities and locks, then delegate to the agent's parts.
+import type { ApiMethod, ApiOutput, ApiParsedInput, Entry, SessionRef } from '../api.js';
+import type { Config, Repo, Retention } from '../config/backrest-schema.js';
+import { exportBackrest, importBackrest } from '../config/backrest-io.js';
+import { describeRepoSecrets, redactConfig } from '../config/repo-secrets.js';
+import { parseConfig } from '../config/validate.js';
+import { CofreError } from '../errors.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { expandEnrollment } from '../policy/enrollment.js';
+import { lockedChanges, userConfigFromEdit } from '../policy/merge.js';
+import { describeSchedule } from '../schedule/describe.js';
+import { nextRuns } from '../schedule/next-run.js';
+import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
+import { parseSnapshotPath } from '../restore/snapshot-path.js';
+import type { AgentContext } from './agent.js';
+import { testConnection } from './connection.js';
+
+export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>, session: SessionRef) => Promise<ApiOutput<M>> };
+
+export function handlersFor(ctx: AgentContext): Handlers {
+  const requireCapability = (name: keyof ReturnType<AgentContext['policy']['capabilities']>) => {
+    if (!ctx.policy.capabilities()[name]) throw new CofreError('error.notAllowedByPolicy');
+  };
+
+  return {
+    async getAppInfo(_input, session) {
+      const prefs = ctx.preferences();
+      const policy = ctx.policy.policy;
+      let resticVersion: string | null = null;
+      try {
+        resticVersion = (await ctx.engines.restic()).capabilities.version.version;
+      } catch {
+        resticVersion = null;
+      }
+      const config = ctx.config();
+      return {
+        version: ctx.options.version ?? '0.1.0',
+        resticVersion,
+        hostname: ctx.identity.hostname,
+        username: ctx.identity.username,
+        homeDir: ctx.identity.homeDir,
+        platform: process.platform,
+        configured: config.repos.length > 0 && config.plans.length > 0,
+        technician: ctx.isTechnician(session),
+        technicianPasswordRequired: ctx.policy.technicianPasswordRequired(),
+        capabilities: ctx.policy.capabilities(),
+        locked: ctx.policy.locked(),
+        branding: { organization: policy.branding?.organization ?? null, supportContact: policy.branding?.supportContact ?? null },
+        enrollmentTemplate: policy.enrollment?.uriTemplate ?? null,
+        preferences: prefs,
+        configProblem: ctx.configProblem() ?? ctx.policy.problem,
+      };
+    },
+
+    async setPreferences(input) {
+      const locked = ctx.policy.locked();
+      if (input.language !== undefined && locked.includes('language')) throw new CofreError('error.lockedByPolicy');
+      if (input.notifications !== undefined && locked.includes('notifications')) throw new CofreError('error.lockedByPolicy');
+      await ctx.setPreferences({ ...ctx.preferences(), ...input });
+      return ctx.preferences();
+    },
+
+    async technicianLogin(input, session) {
+      if (!ctx.policy.technicianPasswordRequired()) {
+        if (!ctx.policy.capabilities().openSettings) throw new CofreError('error.notAllowedByPolicy');
+        ctx.sessions.elevate(session);
+        return { ok: true as const };
+      }
+      const ok = await ctx.policy.verifyTechnician(input.password);
+      if (!ok) {
+        ctx.log.warn('technician login refused');
+        throw new CofreError('agent.technicianWrong', { cause: 'invalid-input' });
+      }
+      ctx.sessions.elevate(session);
+      ctx.log.info('technician logged in');
+      return { ok: true as const };
+    },
+
+    async technicianLogout(_input, session) {
+      ctx.sessions.drop(session);
+      return { ok: true as const };
+    },
+
+    async getStatus() {
+      return ctx.operations.status();
+    },
+
+    async runBackup(input) {
+      requireCapability('backupNow');
+      ctx.plan(input.planId);
+      return { jobId: ctx.operations.runBackup(input.planId, 'manual') };
+    },
+
+    async listJobs() {
+      return ctx.operations.listJobs();
+    },
+
+    async cancelJob(input) {
+      if (!ctx.queue.cancel(input.jobId)) throw new CofreError('agent.jobNotFound', { params: { job: input.jobId } });
+      return { ok: true as const };
+    },
+
+    async pause(input) {
+      requireCapability('pause');
+      ctx.operations.pause(input.until ? new Date(input.until) : null);
+      return ctx.operations.status();
+    },
+
+    async resume() {
+      ctx.operations.pause(null);
+      return ctx.operations.status();
+    },
+
+    async listHistory(input) {
+      return ctx.operations.listHistory(input);
+    },
+
+    async listSnapshots(input, session) {
+      return ctx.catalog.list(session, input);
+    },
+
+    async browse(input, session) {
+      requireCapability('restore');
+      const snapshotId = await ctx.catalog.ensureIndexed(session, input.snapshotId);
+      const path = input.path ? parseSnapshotPath(toSnapshotForm(input.path)) : '/';
+      const page = ctx.catalog.index.listChildren(ctx.catalog.scope(session), snapshotId, path, { limit: input.limit, offset: input.offset });
+      return { path, entries: page.items.map(toEntry), total: page.total };
+    },
+
+    async search(input, session) {
+      requireCapability('restore');
+      const snapshotIds = input.snapshotId ? [await ctx.catalog.ensureIndexed(session, input.snapshotId)] : undefined;
+      const page = ctx.catalog.index.search(ctx.catalog.scope(session), input.pattern, { snapshotIds, limit: input.limit, offset: input.offset });
+      return { items: page.items.map((hit) => ({ ...toEntry(hit), snapshotId: hit.snapshotId, snapshotTime: hit.snapshotTime })), total: page.total };
+    },
+
+    async versions(input, session) {
+      requireCapability('restore');
+      const versions = ctx.catalog.index.versions(ctx.catalog.scope(session), parseSnapshotPath(toSnapshotForm(input.path)));
+      return versions.map((v) => ({ size: v.size, mtime: v.mtime, snapshots: v.snapshots }));
+    },
+
+    async missingFiles(input, session) {
+      requireCapability('restore');
+      const snapshotId = await ctx.catalog.ensureIndexed(session, input.snapshotId);
+      const found = ctx.catalog.index.missingFiles(ctx.catalog.scope(session), snapshotId, parseSnapshotPath(toSnapshotForm(input.path)), { limit: input.offset + input.limit });
+      return { entries: found.items.slice(input.offset).map(toEntry), total: found.items.length + (found.truncated ? 1 : 0) };
+    },
+
+    async restore(input, session) {
+      requireCapability('restore');
+      if (input.conflict === 'replace' && !ctx.policy.capabilities().overwriteOnRestore) throw new CofreError('error.notAllowedByPolicy');
+      return { jobId: await ctx.operations.runRestore(session, input) };
+    },
+
+    async getConfig() {
+      const merged = ctx.policy.effective(ctx.configStore.get());
+      const secrets: Record<string, { password: boolean; restUsername: string | null; restPassword: boolean }> = {};
+      for (const repo of merged.config.repos) secrets[repo.id] = await describeRepoSecrets(repo, ctx.options.secrets);
+      return {
+        config: redactConfig(merged.config),
+        managedRepoIds: merged.managedRepoIds,
+        managedPlanIds: merged.managedPlanIds,
+        locked: ctx.policy.locked(),
+        secrets,
+      };
+    },
+
+    async setConfig(input) {
+      const next = parseConfig(input.config, ctx.locale());
+      const before = ctx.config();
+      const changedLocks = lockedChanges(before, { ...next, modno: before.modno }, ctx.policy.policy);
+      if (changedLocks.length > 0) throw new CofreError('error.lockedByPolicy', { detail: changedLocks.join(', ') });
+      const userConfig = userConfigFromEdit(next, ctx.configStore.get(), ctx.policy.policy);
+      const saved = await ctx.configStore.update(userConfig, input.modno);
+      ctx.setConfigProblem(null);
+      ctx.configChanged();
+      return { modno: saved.modno };
+    },
+
+    async setRepoSecrets(input) {
+      const repo = ctx.repo(input.repoId);
+      if (ctx.policy.effective(ctx.configStore.get()).managedRepoIds.includes(repo.id)) throw new CofreError('error.lockedByPolicy');
+      if (input.password !== undefined) await setOrDelete(ctx, repoPasswordKey(repo.id), input.password);
+      if (input.restUsername !== undefined) await setOrDelete(ctx, repoEnvKey(repo.id, 'RESTIC_REST_USERNAME'), input.restUsername);
+      if (input.restPassword !== undefined) await setOrDelete(ctx, repoEnvKey(repo.id, 'RESTIC_REST_PASSWORD'), input.restPassword);
+      ctx.configChanged();
+      return { ok: true as const };
+    },
+
+    async testConnection(input) {
+      return testConnection(ctx, input.repo, input.secrets);
+    },
+
+    async initRepo(input) {
+      const repo = ctx.repo(input.repoId);
+      const engine = await ctx.engines.forRepo(repo);
+      const { created } = await engine.init();
+      await rememberGuid(ctx, repo);
+      ctx.catalog.invalidate(repo.id);
+      return { created };
+    },
+
+    async unlockRepo(input) {
+      const engine = await ctx.engines.forRepo(ctx.repo(input.repoId));
+      await engine.unlock();
+      return { ok: true as const };
+    },
+
+    async checkRepo(input) {
+      ctx.repo(input.repoId);
+      return { jobId: ctx.operations.runMaintenance('check', input.repoId, 'manual') };
+    },
+
+    async pruneRepo(input) {
+      ctx.repo(input.repoId);
+      return { jobId: ctx.operations.runMaintenance('prune', input.repoId, 'manual') };
+    },
+
+    async previewSchedule(input) {
+      const now = ctx.now();
+      return {
+        description: describeSchedule(input.schedule, ctx.locale()),
+        nextRuns: nextRuns(input.schedule, { now }, 3).map((d) => d.toISOString()),
+      };
+    },
+
+    async previewRetention(input) {
+      return { description: describeRetention(input.retention, ctx) };
+    },
+
+    async importBackrest(input) {
+      const { config, movedSecrets } = await importBackrest(input.content, ctx.options.secrets, ctx.locale());
+      const current = ctx.configStore.get();
+      const changedLocks = lockedChanges(ctx.config(), ctx.policy.effective({ ...config, modno: current.modno }).config, ctx.policy.policy);
+      if (changedLocks.length > 0) throw new CofreError('error.lockedByPolicy', { detail: changedLocks.join(', ') });
+      await ctx.configStore.update({ ...config, modno: current.modno }, current.modno);
+      ctx.setConfigProblem(null);
+      ctx.configChanged();
+      return { repos: config.repos.length, plans: config.plans.length, movedSecrets };
+    },
+
+    async exportBackrest(input) {
+      return { content: await exportBackrest(ctx.configStore.get(), ctx.options.secrets, { includeSecrets: input.includeSecrets }) };
+    },
+
+    async enroll(input) {
+      const enrollment = ctx.policy.policy.enrollment;
+      if (!enrollment) throw new CofreError('agent.noEnrollment');
+      const uri = expandEnrollment(enrollment.uriTemplate, ctx.identity);
+      const restUsername = input.restUsername ?? enrollment.restUsername;
+      const restPassword = input.restPassword ?? enrollment.restPassword;
+      const repo: Repo = { id: enrollment.repoId, uri, env: [], flags: [], hooks: [], autoInitialize: true, autoUnlock: true };
+      const paths = input.paths ?? enrollment.paths.map((p) => p.replaceAll('{home}', ctx.identity.homeDir));
+      const secrets = { password: input.password, restUsername, restPassword };
+      const result = await testConnection(ctx, repo, secrets);
+      if (!result.ok && result.cause !== 'no-repository') {
+        throw new CofreError(`cause.${result.cause ?? 'unknown'}` as MessageKey, { cause: result.cause ?? 'unknown' });
+      }
+      const current = ctx.configStore.get();
+      const plan = {
+        id: enrollment.planId,
+        repo: repo.id,
+        paths,
+        excludes: enrollment.excludes,
+        iexcludes: [],
+        hooks: [],
+        backup_flags: [],
+        schedule: enrollment.schedule ?? { cron: '0 12 * * 1-5', clock: 'CLOCK_LOCAL' as const },
+        retention: enrollment.retention ?? { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } },
+      };
+      const next: Config = {
+        ...current,
+        repos: [...current.repos.filter((r) => r.id !== repo.id), { ...repo, password: input.password }],
+        plans: [...current.plans.filter((p) => p.id !== plan.id), plan],
+      };
+      if (restUsername) await ctx.options.secrets.set(repoEnvKey(repo.id, 'RESTIC_REST_USERNAME'), restUsername);
+      if (restPassword) await ctx.options.secrets.set(repoEnvKey(repo.id, 'RESTIC_REST_PASSWORD'), restPassword);
+      await ctx.configStore.update(next, current.modno);
+      ctx.configChanged();
+      if (!result.initialized) {
+        const engine = await ctx.engines.forRepo(ctx.repo(repo.id));
+        await engine.init();
+      }
+      await rememberGuid(ctx, ctx.repo(repo.id));
+      return { repoId: repo.id, planId: plan.id, uri };
+    },
+
+    async readLog(input) {
+      return { lines: await ctx.log.tail(input.limit) };
+    },
+  };
+}
+
+async function setOrDelete(ctx: AgentContext, key: string, value: string): Promise<void> {
+  if (value === '') await ctx.options.secrets.delete(key);
+  else await ctx.options.secrets.set(key, value);
+}
+
+/** Backrest records the repository id (`restic cat config`) as `guid`. */
+async function rememberGuid(ctx: AgentContext, repo: Repo): Promise<void> {
+  try {
+    const engine = await ctx.engines.forRepo(repo);
+    const { id } = await engine.catConfig();
+    const current = ctx.configStore.get();
+    const stored = current.repos.find((r) => r.id === repo.id);
+    if (!stored || stored.guid === id || !/^[0-9a-f]{64}$/.test(id)) return;
+    await ctx.configStore.update({ ...current, repos: current.repos.map((r) => (r.id === repo.id ? { ...r, guid: id } : r)) }, current.modno);
+    ctx.configChanged();
+  } catch (error) {
+    ctx.log.warn(`repository ${repo.id}: could not read its id: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Local paths from the UI (C:\Users\ana) in the snapshot form the index uses (/C/Users/ana). */
+function toSnapshotForm(path: string): string {
+  const drive = /^([A-Za-z]):[\\/]?(.*)$/.exec(path);
+  if (!drive) return path;
+  const rest = (drive[2] ?? '').replaceAll('\\', '/').replace(/\/$/, '');
+  return rest ? `/${drive[1]!.toUpperCase()}/${rest}` : `/${drive[1]!.toUpperCase()}`;
+}
+
+function toEntry(entry: { name: string; path: string; type: string; size: number; mtime: string }): Entry {
+  const type: Entry['type'] = entry.type === 'file' || entry.type === 'dir' || entry.type === 'symlink' ? entry.type : 'other';
+  return { name: entry.name, path: entry.path, type, size: entry.size, mtime: entry.mtime };
+}
+
+export function describeRetention(retention: Retention, ctx: Pick<AgentContext, 'locale'>): string {
+  const locale = ctx.locale();
+  if (retention.policyKeepAll) return t('agent.retentionKeepAll', undefined, locale);
+  if (retention.policyKeepLastN !== undefined) return t('agent.retentionLastN', { count: retention.policyKeepLastN }, locale);
+  const buckets = retention.policyTimeBucketed;
+  if (!buckets) return t('agent.retentionKeepAll', undefined, locale);
+  const parts: string[] = [];
+  for (const unit of ['hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const) {
+    const count = buckets[unit];
+    if (count) parts.push(t(`agent.retentionPart.${unit}`, { count }, locale));
+  }
+  if (buckets.keepLastN) parts.push(t('agent.retentionPart.last', { count: buckets.keepLastN }, locale));
+  if (parts.length === 0) return t('agent.retentionKeepAll', undefined, locale);
+  return t('agent.retentionBuckets', { parts: new Intl.ListFormat(locale, { type: 'conjunction' }).format(parts) }, locale);
+}

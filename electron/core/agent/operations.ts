@@ -1,0 +1,451 @@
+// Operations: what the agent does over time. Turns triggers (scheduler, "back up now", restore)
+// into queued jobs, runs restic through the engine inside them, and turns job events into history
+// rows, hook runs, API events and status. One place owns that flow so every face sees the same.
+import type { AgentStatus, ApiOutput, ApiParsedInput, SessionRef } from '../api.js';
+import type { HookCondition, Plan, Repo } from '../config/backrest-schema.js';
+import { CofreError, type FailureCause } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { HistoryStore } from '../history/store.js';
+import { deriveStatus } from '../history/status.js';
+import { conditionsFor, runHooks, type HookVars, type OperationKind } from '../hooks/index.js';
+import { defaultRetryPolicy, type JobHandle, type JobInfo, type JobOutcome, type JobTrigger, type RetryPolicy } from '../jobs/index.js';
+import { retentionToFlags } from '../restic/index.js';
+import type { BackupProgress, BackupResult, BackupSummary } from '../restic/types.js';
+import { restoreSelection } from '../restore/restore-selection.js';
+import type { RestoreReport } from '../restore/place.js';
+import { Scheduler } from '../schedule/scheduler.js';
+import { taskKey, type DueTask } from '../schedule/due.js';
+import { nextRunsByTask, scheduledTasks } from '../schedule/due.js';
+import type { AgentContext } from './agent.js';
+
+interface BackupValue {
+  snapshotId: string | null;
+  summary: BackupSummary;
+  fileErrors: number;
+}
+
+interface RestoreValue {
+  report: RestoreReport;
+  destination: string;
+}
+
+/** Scheduled work waits out short outages: 5 attempts over about 15 minutes. */
+const backupRetry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 8 * 60_000 };
+
+export class Operations {
+  readonly history: HistoryStore;
+  private readonly scheduler: Scheduler;
+  private readonly historyIds = new Map<string, number>();
+  private readonly progress = new Map<string, BackupProgress>();
+  private readonly jobPlans = new Map<string, string>();
+  private pausedUntil: Date | null = null;
+
+  constructor(
+    private readonly ctx: AgentContext,
+    historyFile: string,
+  ) {
+    this.history = new HistoryStore(historyFile);
+    const interrupted = this.history.markInterrupted();
+    if (interrupted > 0) ctx.log.warn(`history: ${interrupted} operation(s) were interrupted when Cofre stopped unexpectedly`);
+    this.history.prune({ keepDays: 366, keepMax: 100_000 });
+    this.scheduler = new Scheduler({
+      clock: { now: () => ctx.now() },
+      getPlans: () => ctx.config().plans,
+      getRepos: () => ctx.config().repos,
+      getState: () => ({ lastRun: this.lastRuns(), running: this.runningTaskKeys() }),
+      onDue: (task) => this.onDue(task),
+      onError: (error) => ctx.log.error(`scheduler: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
+
+  private get retry(): RetryPolicy {
+    return this.ctx.options.retry ?? backupRetry;
+  }
+
+  close(): void {
+    this.scheduler.stop();
+    this.history.close();
+  }
+
+  startScheduler(): void {
+    this.scheduler.start();
+  }
+
+  stopScheduler(): void {
+    this.scheduler.stop();
+  }
+
+  resumeScheduler(): void {
+    this.scheduler.resume();
+  }
+
+  rescheduleAll(): void {
+    this.scheduler.reschedule();
+  }
+
+  pause(until: Date | null): void {
+    this.pausedUntil = until;
+    this.scheduler.pauseUntil(until);
+    this.ctx.log.info(until ? `backups paused until ${until.toISOString()}` : 'backups resumed');
+    this.ctx.statusChanged();
+  }
+
+  status(): AgentStatus {
+    const config = this.ctx.config();
+    const now = this.ctx.now();
+    const paused = this.pausedUntil && this.pausedUntil > now ? this.pausedUntil : null;
+    const nextRuns = nextRunsByTask(scheduledTasks(config.plans), { now, lastRun: this.lastRuns(), pausedUntil: paused });
+    const running = new Map<string, { jobId: string; progress: BackupProgress | null }>();
+    for (const job of this.ctx.queue.list()) {
+      if (job.kind === 'backup' && job.planId && job.state !== 'queued') running.set(job.planId, { jobId: job.id, progress: this.progress.get(job.id) ?? null });
+    }
+    const managed = new Set(this.ctx.policy.effective(this.ctx.configStore.get()).managedPlanIds);
+    return deriveStatus({
+      plans: config.plans,
+      lastByPlan: this.history.lastByPlan(),
+      running,
+      nextRunByPlan: new Map(config.plans.map((p) => [p.id, nextRuns.get(taskKey('backup', p.id)) ?? null])),
+      now,
+      overdueAfterDays: this.ctx.policy.overdueAfterDays(),
+      pausedUntil: paused,
+      managedPlanIds: managed,
+    });
+  }
+
+  listJobs(): ApiOutput<'listJobs'> {
+    return this.ctx.queue.list().map((job) => ({
+      jobId: job.id,
+      kind: job.kind as ApiOutput<'listJobs'>[number]['kind'],
+      planId: job.planId ?? null,
+      repoId: job.repoId.replace(/#index$/, ''),
+      state: job.state === 'queued' ? ('queued' as const) : ('running' as const),
+      startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
+    }));
+  }
+
+  listHistory(query: ApiParsedInput<'listHistory'>): ApiOutput<'listHistory'> {
+    return this.history.list(query);
+  }
+
+  // ---- triggers --------------------------------------------------------------------------------
+
+  runBackup(planId: string, trigger: JobTrigger): string {
+    const plan = this.ctx.plan(planId);
+    return this.enqueueBackup(plan, trigger).id;
+  }
+
+  runMaintenance(kind: 'check' | 'prune', repoId: string, trigger: JobTrigger): string {
+    const repo = this.ctx.repo(repoId);
+    return this.ctx.queue.enqueue({
+      key: `${kind}:${repo.id}`,
+      repoId: repo.id,
+      kind,
+      trigger,
+      run: async ({ signal }) => {
+        const engine = await this.ctx.engines.forRepo(repo);
+        if (kind === 'check') {
+          const readDataSubset = repo.checkPolicy?.readDataSubsetPercent ? `${repo.checkPolicy.readDataSubsetPercent}%` : undefined;
+          const result = await engine.check({ readDataSubset, signal });
+          if (!result.ok) throw new CofreError('cause.unknown', { cause: 'unknown', detail: result.messages.slice(-20).join('\n') });
+          return { ok: true };
+        }
+        const maxUnused = repo.prunePolicy?.maxUnusedPercent !== undefined
+          ? `${repo.prunePolicy.maxUnusedPercent}%`
+          : repo.prunePolicy?.maxUnusedBytes !== undefined ? `${repo.prunePolicy.maxUnusedBytes}` : undefined;
+        await engine.prune({ maxUnused, signal });
+        this.ctx.catalog.invalidate(repo.id);
+        return { ok: true };
+      },
+    }).id;
+  }
+
+  async runRestore(session: SessionRef, input: ApiParsedInput<'restore'>): Promise<string> {
+    const { snapshot, repo } = await this.ctx.catalog.locate(session, input.snapshotId);
+    const snapshotId = await this.ctx.catalog.ensureIndexed(session, snapshot.id);
+    const scope = this.ctx.catalog.scope(session);
+    const caps = this.ctx.policy.capabilities();
+    return this.ctx.queue.enqueue<RestoreValue>({
+      key: `restore:${snapshotId}:${Date.now()}:${Math.random()}`,
+      repoId: `${repo.id}#restore`,
+      kind: 'restore',
+      trigger: 'manual',
+      retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+      run: async ({ signal, progress }) => {
+        const engine = await this.ctx.engines.forRepo(repo);
+        const report = await restoreSelection(
+          { index: this.ctx.catalog.index, source: engine },
+          { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
+          { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress },
+        );
+        const destination = input.destination.kind === 'folder' ? input.destination.path : (report.destination ?? '');
+        return { report, destination };
+      },
+    }).id;
+  }
+
+  private onDue(task: DueTask): void {
+    if (task.kind === 'backup') {
+      const plan = this.ctx.config().plans.find((p) => p.id === task.id);
+      if (plan) this.enqueueBackup(plan, task.reason);
+      return;
+    }
+    if (this.ctx.config().repos.some((r) => r.id === task.id)) this.runMaintenance(task.kind, task.id, task.reason);
+  }
+
+  private enqueueBackup(plan: Plan, trigger: JobTrigger): JobHandle<BackupValue> {
+    return this.ctx.queue.enqueue<BackupValue>({
+      key: `backup:${plan.id}`,
+      repoId: plan.repo,
+      kind: 'backup',
+      planId: plan.id,
+      trigger,
+      retry: this.retry,
+      run: async (job) => {
+        const repo = this.ctx.repo(plan.repo);
+        if (job.attempt === 1) await this.hooks('backup', 'start', plan, repo, {});
+        const engine = await this.ctx.engines.forRepo(repo);
+        if (repo.autoUnlock || job.attempt > 1) await engine.unlock().catch(() => undefined);
+        const request = {
+          planId: plan.id,
+          instance: this.ctx.config().instance,
+          paths: plan.paths,
+          excludes: plan.excludes,
+          iexcludes: plan.iexcludes,
+          extraFlags: plan.backup_flags,
+          host: this.ctx.identity.hostname,
+          skipIfUnchanged: plan.skipIfUnchanged,
+        };
+        const options = {
+          signal: job.signal,
+          onProgress: (p: BackupProgress) => {
+            this.progress.set(job.jobId, p);
+            job.progress(p);
+          },
+        };
+        let result: BackupResult;
+        try {
+          result = await engine.backup(request, options);
+        } catch (error) {
+          if (!(error instanceof CofreError && error.failure === 'no-repository' && repo.autoInitialize)) throw error;
+          this.ctx.log.info(`repository ${repo.id}: initialising (autoInitialize)`);
+          await engine.init({ signal: job.signal });
+          result = await engine.backup(request, options);
+        }
+        if (result.outcome === 'partial') job.warn('partial');
+        return { snapshotId: result.summary.snapshotId, summary: result.summary, fileErrors: result.fileErrors.length };
+      },
+    });
+  }
+
+  // ---- job events -> history, hooks, events, status ----------------------------------------------
+
+  wireQueue(): void {
+    const { queue } = this.ctx;
+    queue.on('job-queued', ({ job }) => {
+      if (job.kind !== 'index') this.ctx.emit({ type: 'jobQueued', data: this.jobInfo(job, 'queued') });
+      this.ctx.statusChanged();
+    });
+    queue.on('job-started', ({ job }) => {
+      if (job.kind === 'index') return;
+      const id = this.history.record({
+        type: job.kind as never,
+        planId: job.planId,
+        repoId: job.repoId.replace(/#(index|restore)$/, ''),
+        trigger: job.trigger,
+        status: 'running',
+        startedAt: new Date(job.startedAt ?? Date.now()).toISOString(),
+      });
+      this.historyIds.set(job.id, id);
+      this.ctx.statusChanged();
+    });
+    queue.on('job-progress', ({ job, progress }) => {
+      this.ctx.emit({
+        type: 'jobProgress',
+        data: { jobId: job.id, kind: job.kind as never, planId: job.planId ?? null, progress: (progress ?? {}) as Record<string, unknown> },
+      });
+      if (job.kind === 'backup') this.ctx.statusChanged();
+    });
+    queue.on('job-retrying', ({ job, error, delayMs }) => {
+      this.ctx.log.warn(`${job.kind} ${job.planId ?? job.repoId}: ${error.message} — retrying in ${Math.round(delayMs / 1000)} s`);
+      const historyId = this.historyIds.get(job.id);
+      if (historyId !== undefined) this.history.update(historyId, { cause: error.cause, message: error.message });
+      this.ctx.statusChanged();
+    });
+    queue.on('job-finished', ({ job, outcome }) => {
+      void this.onFinished(job, outcome).catch((error: unknown) => {
+        this.ctx.log.error(`after ${job.kind}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    });
+  }
+
+  private async onFinished(job: JobInfo, outcome: JobOutcome): Promise<void> {
+    this.progress.delete(job.id);
+    const historyId = this.historyIds.get(job.id);
+    this.historyIds.delete(job.id);
+    const error = outcome.error ? { ...outcome.error, message: this.ctx.log.scrub(outcome.error.message), detail: outcome.error.detail ? this.ctx.log.scrub(outcome.error.detail) : undefined } : null;
+    const value = outcome.value as Partial<BackupValue & RestoreValue> | undefined;
+    if (job.kind === 'index') {
+      if (outcome.status === 'failure' && error) this.ctx.log.warn(`index ${job.repoId}: ${error.message}`);
+      return;
+    }
+    if (error && outcome.status !== 'success') this.ctx.log.write(outcome.status === 'failure' ? 'error' : 'warn', `${job.kind} ${job.planId ?? job.repoId}: ${error.message}${error.detail ? `\n${error.detail}` : ''}`);
+    else this.ctx.log.info(`${job.kind} ${job.planId ?? job.repoId}: ${outcome.status}`);
+
+    const startedAt = outcome.startedAt ?? outcome.queuedAt;
+    const summary = value?.summary;
+    const finishRow = (status: 'success' | 'warning' | 'failure' | 'cancelled', extra: { cause?: FailureCause; message?: string } = {}) => {
+      if (historyId === undefined) return;
+      this.history.finish(historyId, {
+        status,
+        endedAt: new Date(outcome.endedAt).toISOString(),
+        snapshotId: value?.snapshotId ?? undefined,
+        summary: summary ? { ...summary } : value?.report ? { ...value.report } : undefined,
+        bytesAdded: summary?.dataAdded,
+        totalBytes: summary?.totalBytesProcessed,
+        cause: extra.cause ?? error?.cause,
+        message: extra.message ?? error?.message,
+        detail: error?.detail,
+      });
+    };
+    finishRow(outcome.status);
+
+    this.ctx.emit({
+      type: 'jobFinished',
+      data: {
+        jobId: job.id,
+        kind: job.kind as never,
+        planId: job.planId ?? null,
+        repoId: job.repoId.replace(/#(index|restore)$/, ''),
+        status: outcome.status,
+        error,
+        snapshotId: value?.snapshotId ?? null,
+        restoreReport: value?.report
+          ? {
+            restored: value.report.restored,
+            unchanged: value.report.unchanged,
+            keptBoth: value.report.keptBoth,
+            skipped: value.report.skipped,
+            replaced: value.report.replaced,
+            failed: value.report.failed.map((f) => ({ path: f.path, reason: t(`restore.failed.${f.reason}` as never) })),
+            destination: value.destination ?? '',
+            replacedFolder: value.report.replacedFolder ?? null,
+          }
+          : null,
+      },
+    });
+    this.ctx.statusChanged();
+
+    if (job.kind !== 'backup' || !job.planId) return;
+    const plan = this.ctx.config().plans.find((p) => p.id === job.planId);
+    const repo = plan ? this.ctx.config().repos.find((r) => r.id === plan.repo) : undefined;
+    if (!plan || !repo) return;
+    const phase = outcome.status === 'success' ? 'success' : outcome.status === 'warning' ? 'warning' : 'error';
+    if (outcome.status !== 'cancelled') {
+      await this.hooks('backup', phase, plan, repo, {
+        snapshotId: value?.snapshotId ?? null,
+        error: error?.message,
+        durationMs: outcome.endedAt - startedAt,
+        summary,
+      });
+    }
+    if (outcome.status !== 'success' && outcome.status !== 'warning') return;
+    this.ctx.catalog.invalidate(repo.id);
+    this.enqueueForget(plan, repo);
+    // Index the new snapshot right away so the restore window opens it instantly.
+    void this.ctx.catalog.repoSnapshots(repo, { fresh: true })
+      .then((snapshots) => this.ctx.catalog.scheduleIndexing(repo, snapshots.filter((s) => s.hostname === this.ctx.identity.hostname).slice(0, 5)))
+      .catch(() => undefined);
+  }
+
+  /** Retention after each successful backup, per plan, as Backrest does. */
+  private enqueueForget(plan: Plan, repo: Repo): void {
+    const flags = retentionToFlags(plan.retention);
+    if (flags === 'keep-all') return;
+    this.ctx.queue.enqueue({
+      key: `forget:${plan.id}`,
+      repoId: repo.id,
+      kind: 'forget',
+      planId: plan.id,
+      trigger: 'schedule',
+      retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+      run: async ({ signal, warn }) => {
+        const engine = await this.ctx.engines.forRepo(repo);
+        try {
+          const result = await engine.forget({ planId: plan.id, instance: this.ctx.config().instance, retention: flags, signal });
+          if (result.removed.length > 0) void this.ctx.catalog.removeStale().catch(() => undefined);
+          return { removed: result.removed.length };
+        } catch (error) {
+          // An append-only server refuses deletes by design: cleanup is the server's job, so this is
+          // reported as "managed by the server", not as a daily failure.
+          if (error instanceof CofreError && error.failure === 'append-only') {
+            warn('append-only');
+            return { removed: 0 };
+          }
+          throw error;
+        }
+      },
+    });
+  }
+
+  private async hooks(kind: OperationKind, phase: 'start' | 'success' | 'warning' | 'error', plan: Plan, repo: Repo, extra: Partial<HookVars>): Promise<void> {
+    const hooks = [...(repo.hooks ?? []), ...(plan.hooks ?? [])];
+    if (hooks.length === 0) return;
+    const vars: HookVars = { plan: { id: plan.id, paths: plan.paths }, repo: { id: repo.id, uri: repo.uri }, time: new Date(), ...extra };
+    for (const condition of conditionsFor(kind, phase) as HookCondition[]) {
+      await runHooks(hooks, condition, vars, {
+        locale: this.ctx.locale(),
+        log: (line) => this.ctx.log.info(`hook: ${line}`),
+        record: (result) => {
+          const id = this.history.record({
+            type: 'hook',
+            planId: plan.id,
+            repoId: repo.id,
+            trigger: condition,
+            status: 'running',
+            startedAt: new Date().toISOString(),
+          });
+          this.history.finish(id, {
+            status: result.status === 'unsupported' ? 'warning' : 'failure',
+            endedAt: new Date().toISOString(),
+            message: this.ctx.log.scrub(result.message ?? ''),
+            detail: result.detail ? this.ctx.log.scrub(result.detail) : undefined,
+          });
+        },
+      });
+    }
+  }
+
+  // ---- scheduler state ---------------------------------------------------------------------------
+
+  private lastRuns(): Map<string, Date> {
+    const map = new Map<string, Date>();
+    for (const [planId, last] of this.history.lastByPlan()) {
+      if (last.lastAttemptAt) map.set(taskKey('backup', planId), new Date(last.lastAttemptAt));
+    }
+    for (const [repoId, when] of this.history.lastMaintenance()) {
+      if (when.check) map.set(taskKey('check', repoId), new Date(when.check));
+      if (when.prune) map.set(taskKey('prune', repoId), new Date(when.prune));
+    }
+    return map;
+  }
+
+  private runningTaskKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const job of this.ctx.queue.list()) {
+      if (job.kind === 'backup' && job.planId) keys.add(taskKey('backup', job.planId));
+      if ((job.kind === 'check' || job.kind === 'prune') && !job.repoId.includes('#')) keys.add(taskKey(job.kind as 'check' | 'prune', job.repoId));
+    }
+    return keys;
+  }
+
+  private jobInfo(job: JobInfo, state: 'queued' | 'running') {
+    return {
+      jobId: job.id,
+      kind: job.kind as never,
+      planId: job.planId ?? null,
+      repoId: job.repoId.replace(/#(index|restore)$/, ''),
+      state,
+      startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
+    };
+  }
+}

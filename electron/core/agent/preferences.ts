@@ -1,0 +1,27 @@
+// Per-user preferences the core needs (language, notification level). The Electron shell keeps
+// window-only state (bounds) elsewhere; these live here so the CLI and `cofre serve` share them.
+
+import { preferencesSchema, type Preferences } from '../api.js';
+import { matchLocale } from '../i18n/index.js';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { atomicWriteFile } from '../config/atomic-write.js';
+
+export function defaultPreferences(envLocale?: string): Preferences {
+  return { language: matchLocale(envLocale), notifications: 'problems' };
+}
+
+export async function loadPreferences(file: string, envLocale?: string): Promise<Preferences> {
+  const fallback = defaultPreferences(envLocale);
+  try {
+    const parsed = preferencesSchema.partial().safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return parsed.success ? { ...fallback, ...parsed.data } : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export async function savePreferences(file: string, prefs: Preferences): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await atomicWriteFile(file, JSON.stringify(prefs, null, 2) + '\n');
+}

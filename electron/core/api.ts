@@ -1,0 +1,384 @@
+// The one contract shared by every face: Electron IPC, the HTTP server, the CLI and the renderer's
+// client are all derived from `api` and `apiEvents` below. Adding a method = one entry here plus its
+// handler in the Agent. Inputs are parsed with their schema at the boundary (`parseInput`); the core
+// trusts only parsed values. This module is imported by the renderer too: keep it free of Node APIs.
+import { z } from 'zod';
+import { configSchema, repoSchema, retentionSchema, scheduleSchema } from './config/backrest-schema.js';
+import { failureCauses } from './errors.js';
+import { locales } from './i18n/index.js';
+
+// ---- shared pieces ----------------------------------------------------------------------------
+
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/);
+const snapshotId = z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a snapshot id (hex)');
+const isoDate = z.string().datetime({ offset: true });
+/** Absolute path inside a snapshot or on disk (POSIX form or Windows drive form). No NUL, no `..` segment. */
+export const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'must not contain NUL')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path')
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not contain ".."');
+
+export const failureCauseSchema = z.enum(failureCauses);
+export const localeSchema = z.enum(locales);
+const paging = { limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).max(10_000_000).default(0) };
+
+export const errorPayloadSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  action: z.string().optional(),
+  cause: failureCauseSchema.optional(),
+  detail: z.string().optional(),
+  fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const capabilitySwitchesSchema = z.object({
+  backupNow: z.boolean(),
+  pause: z.boolean(),
+  quit: z.boolean(),
+  restore: z.boolean(),
+  restoreOutsideHome: z.boolean(),
+  overwriteOnRestore: z.boolean(),
+  openSettings: z.boolean(),
+});
+export type CapabilitySwitches = z.infer<typeof capabilitySwitchesSchema>;
+
+export const planStateSchema = z.enum(['ok', 'running', 'warning', 'failed', 'overdue', 'paused', 'never']);
+export const healthSchema = z.enum(['ok', 'running', 'warning', 'failed', 'overdue', 'paused', 'not-configured']);
+
+export const backupProgressSchema = z.object({
+  percentDone: z.number(),
+  totalFiles: z.number(),
+  filesDone: z.number(),
+  totalBytes: z.number(),
+  bytesDone: z.number(),
+  secondsElapsed: z.number(),
+  secondsRemaining: z.number().optional(),
+  currentFiles: z.array(z.string()),
+  errorCount: z.number(),
+});
+
+export const planStatusSchema = z.object({
+  planId: z.string(),
+  repoId: z.string(),
+  paths: z.array(z.string()),
+  state: planStateSchema,
+  lastSuccessAt: isoDate.nullable(),
+  lastAttemptAt: isoDate.nullable(),
+  lastOutcome: z.enum(['success', 'warning', 'failure', 'cancelled', 'interrupted']).nullable(),
+  lastCause: failureCauseSchema.nullable(),
+  lastMessage: z.string().nullable(),
+  lastBackupBytes: z.number().nullable(),
+  nextRunAt: isoDate.nullable(),
+  overdue: z.boolean(),
+  managed: z.boolean(),
+  running: z.object({ jobId: z.string(), progress: backupProgressSchema.nullable() }).nullable(),
+});
+export type PlanStatus = z.infer<typeof planStatusSchema>;
+
+export const agentStatusSchema = z.object({
+  health: healthSchema,
+  cause: failureCauseSchema.nullable(),
+  causePlanId: z.string().nullable(),
+  pausedUntil: isoDate.nullable(),
+  plans: z.array(planStatusSchema),
+  generatedAt: isoDate,
+});
+export type AgentStatus = z.infer<typeof agentStatusSchema>;
+
+export const jobKindSchema = z.enum(['backup', 'forget', 'prune', 'check', 'restore', 'index', 'unlock', 'init']);
+export const jobInfoSchema = z.object({
+  jobId: z.string(),
+  kind: jobKindSchema,
+  planId: z.string().nullable(),
+  repoId: z.string(),
+  state: z.enum(['queued', 'running']),
+  startedAt: isoDate.nullable(),
+});
+
+export const operationSchema = z.object({
+  id: z.number(),
+  type: z.string(),
+  planId: z.string().nullable(),
+  repoId: z.string(),
+  snapshotId: z.string().nullable(),
+  status: z.enum(['pending', 'running', 'success', 'warning', 'failure', 'cancelled', 'interrupted']),
+  trigger: z.string(),
+  startedAt: isoDate,
+  endedAt: isoDate.nullable(),
+  durationMs: z.number().nullable(),
+  bytesAdded: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  cause: failureCauseSchema.nullable(),
+  message: z.string().nullable(),
+  detail: z.string().nullable(),
+  summary: z.record(z.string(), z.unknown()).nullable(),
+});
+export type Operation = z.infer<typeof operationSchema>;
+
+export const snapshotSchema = z.object({
+  id: z.string(),
+  shortId: z.string(),
+  time: z.string(),
+  hostname: z.string(),
+  username: z.string(),
+  paths: z.array(z.string()),
+  tags: z.array(z.string()),
+  planId: z.string().nullable(),
+  repoId: z.string(),
+  indexed: z.boolean(),
+});
+export type SnapshotInfo = z.infer<typeof snapshotSchema>;
+
+export const entrySchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  type: z.enum(['file', 'dir', 'symlink', 'other']),
+  size: z.number(),
+  mtime: z.string(),
+});
+export type Entry = z.infer<typeof entrySchema>;
+
+export const conflictPolicySchema = z.enum(['keep-both', 'replace', 'skip']);
+export const restoreDestinationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('original') }),
+  z.object({ kind: z.literal('folder'), path: absolutePath }),
+]);
+export const restoreReportSchema = z.object({
+  restored: z.number(),
+  unchanged: z.number(),
+  keptBoth: z.number(),
+  skipped: z.number(),
+  replaced: z.number(),
+  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+  destination: z.string(),
+  replacedFolder: z.string().nullable(),
+});
+export type RestoreReport = z.infer<typeof restoreReportSchema>;
+
+export const repoSecretsSchema = z.object({
+  password: z.string().max(1024).optional(),
+  restUsername: z.string().max(256).optional(),
+  restPassword: z.string().max(1024).optional(),
+});
+
+export const connectionResultSchema = z.object({
+  ok: z.boolean(),
+  initialized: z.boolean(),
+  cause: failureCauseSchema.nullable(),
+  message: z.string().nullable(),
+  action: z.string().nullable(),
+  resticVersion: z.string().nullable(),
+});
+
+export const preferencesSchema = z.object({
+  language: localeSchema,
+  notifications: z.enum(['all', 'problems', 'off']),
+});
+export type Preferences = z.infer<typeof preferencesSchema>;
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  resticVersion: z.string().nullable(),
+  hostname: z.string(),
+  username: z.string(),
+  homeDir: z.string(),
+  platform: z.string(),
+  configured: z.boolean(),
+  technician: z.boolean(),
+  technicianPasswordRequired: z.boolean(),
+  capabilities: capabilitySwitchesSchema,
+  locked: z.array(z.string()),
+  branding: z.object({ organization: z.string().nullable(), supportContact: z.string().nullable() }),
+  enrollmentTemplate: z.string().nullable(),
+  preferences: preferencesSchema,
+  configProblem: errorPayloadSchema.nullable(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+// ---- methods ----------------------------------------------------------------------------------
+
+/**
+ * access: 'user' = anyone using this machine's app; 'technician' = requires a technician session
+ * when the policy sets a technician password (and the openSettings capability otherwise).
+ */
+export type Access = 'user' | 'technician';
+
+interface MethodDef<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+  access: Access;
+}
+const method = <I extends z.ZodType, O extends z.ZodType>(def: MethodDef<I, O>) => def;
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+const jobStarted = z.object({ jobId: z.string() });
+
+export const api = {
+  // app & session
+  getAppInfo: method({ input: empty, output: appInfoSchema, access: 'user' }),
+  setPreferences: method({ input: preferencesSchema.partial().strict(), output: preferencesSchema, access: 'user' }),
+  technicianLogin: method({ input: z.object({ password: z.string().min(1).max(1024) }).strict(), output: ok, access: 'user' }),
+  technicianLogout: method({ input: empty, output: ok, access: 'user' }),
+
+  // status & jobs
+  getStatus: method({ input: empty, output: agentStatusSchema, access: 'user' }),
+  runBackup: method({ input: z.object({ planId: id }).strict(), output: jobStarted, access: 'user' }),
+  listJobs: method({ input: empty, output: z.array(jobInfoSchema), access: 'user' }),
+  cancelJob: method({ input: z.object({ jobId: z.string().min(1).max(128) }).strict(), output: ok, access: 'user' }),
+  pause: method({ input: z.object({ until: isoDate.nullable() }).strict(), output: agentStatusSchema, access: 'user' }),
+  resume: method({ input: empty, output: agentStatusSchema, access: 'user' }),
+
+  // history & snapshots
+  listHistory: method({
+    input: z.object({ planId: id.optional(), repoId: id.optional(), type: jobKindSchema.optional(), status: operationSchema.shape.status.optional(), ...paging }).strict(),
+    output: z.object({ items: z.array(operationSchema), total: z.number() }),
+    access: 'user',
+  }),
+  listSnapshots: method({ input: z.object({ planId: id.optional(), repoId: id.optional() }).strict(), output: z.array(snapshotSchema), access: 'user' }),
+
+  // restore
+  browse: method({
+    input: z.object({ snapshotId, path: absolutePath.optional(), ...paging }).strict(),
+    output: z.object({ path: z.string(), entries: z.array(entrySchema), total: z.number() }),
+    access: 'user',
+  }),
+  search: method({
+    input: z.object({ pattern: z.string().min(1).max(512), snapshotId: snapshotId.optional(), ...paging }).strict(),
+    output: z.object({ items: z.array(entrySchema.extend({ snapshotId: z.string(), snapshotTime: z.string() })), total: z.number() }),
+    access: 'user',
+  }),
+  versions: method({
+    input: z.object({ path: absolutePath }).strict(),
+    output: z.array(z.object({ size: z.number(), mtime: z.string(), snapshots: z.array(z.object({ id: z.string(), time: z.string() })) })),
+    access: 'user',
+  }),
+  missingFiles: method({
+    input: z.object({ snapshotId, path: absolutePath, ...paging }).strict(),
+    output: z.object({ entries: z.array(entrySchema), total: z.number() }),
+    access: 'user',
+  }),
+  restore: method({
+    input: z.object({
+      snapshotId,
+      paths: z.array(absolutePath).min(1).max(10_000),
+      destination: restoreDestinationSchema,
+      conflict: conflictPolicySchema.default('keep-both'),
+    }).strict(),
+    output: jobStarted,
+    access: 'user',
+  }),
+
+  // settings (technician)
+  getConfig: method({
+    input: empty,
+    output: z.object({
+      config: configSchema,
+      managedRepoIds: z.array(z.string()),
+      managedPlanIds: z.array(z.string()),
+      locked: z.array(z.string()),
+      secrets: z.record(z.string(), z.object({ password: z.boolean(), restUsername: z.string().nullable(), restPassword: z.boolean() })),
+    }),
+    access: 'technician',
+  }),
+  setConfig: method({ input: z.object({ config: configSchema, modno: z.number().int().min(0) }).strict(), output: z.object({ modno: z.number() }), access: 'technician' }),
+  setRepoSecrets: method({ input: z.object({ repoId: id }).extend(repoSecretsSchema.shape).strict(), output: ok, access: 'technician' }),
+  testConnection: method({ input: z.object({ repo: repoSchema, secrets: repoSecretsSchema.default({}) }).strict(), output: connectionResultSchema, access: 'technician' }),
+  initRepo: method({ input: z.object({ repoId: id }).strict(), output: z.object({ created: z.boolean() }), access: 'technician' }),
+  unlockRepo: method({ input: z.object({ repoId: id }).strict(), output: ok, access: 'technician' }),
+  checkRepo: method({ input: z.object({ repoId: id }).strict(), output: jobStarted, access: 'technician' }),
+  pruneRepo: method({ input: z.object({ repoId: id }).strict(), output: jobStarted, access: 'technician' }),
+  previewSchedule: method({
+    input: z.object({ schedule: scheduleSchema }).strict(),
+    output: z.object({ description: z.string(), nextRuns: z.array(isoDate) }),
+    access: 'user',
+  }),
+  previewRetention: method({ input: z.object({ retention: retentionSchema }).strict(), output: z.object({ description: z.string() }), access: 'user' }),
+  importBackrest: method({
+    input: z.object({ content: z.string().min(2).max(5_000_000) }).strict(),
+    output: z.object({ repos: z.number(), plans: z.number(), movedSecrets: z.number() }),
+    access: 'technician',
+  }),
+  exportBackrest: method({ input: z.object({ includeSecrets: z.boolean().default(false) }).strict(), output: z.object({ content: z.string() }), access: 'technician' }),
+  enroll: method({
+    input: z.object({ password: z.string().max(1024).optional(), restUsername: z.string().max(256).optional(), restPassword: z.string().max(1024).optional(), paths: z.array(absolutePath).max(100).optional() }).strict(),
+    output: z.object({ repoId: z.string(), planId: z.string(), uri: z.string() }),
+    access: 'user',
+  }),
+  readLog: method({ input: z.object({ limit: z.number().int().min(1).max(5000).default(500) }).strict(), output: z.object({ lines: z.array(z.string()) }), access: 'technician' }),
+} as const;
+
+export type Api = typeof api;
+export type ApiMethod = keyof Api;
+export type ApiInput<M extends ApiMethod> = z.input<Api[M]['input']>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<Api[M]['input']>;
+export type ApiOutput<M extends ApiMethod> = z.output<Api[M]['output']>;
+export const apiMethods = Object.keys(api) as ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(api, name);
+}
+
+/** What the renderer (and any other caller) sees: one async function per method. */
+export type ApiClient = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };
+
+// ---- events -----------------------------------------------------------------------------------
+
+export const apiEvents = {
+  status: agentStatusSchema,
+  jobQueued: jobInfoSchema,
+  jobProgress: z.object({ jobId: z.string(), kind: jobKindSchema, planId: z.string().nullable(), progress: z.record(z.string(), z.unknown()) }),
+  jobFinished: z.object({
+    jobId: z.string(),
+    kind: jobKindSchema,
+    planId: z.string().nullable(),
+    repoId: z.string(),
+    status: z.enum(['success', 'warning', 'failure', 'cancelled']),
+    error: errorPayloadSchema.nullable(),
+    snapshotId: z.string().nullable(),
+    restoreReport: restoreReportSchema.nullable(),
+  }),
+  configChanged: z.object({ modno: z.number() }),
+  preferencesChanged: preferencesSchema,
+} as const;
+
+export type ApiEventName = keyof typeof apiEvents;
+export type ApiEventData<E extends ApiEventName> = z.infer<(typeof apiEvents)[E]>;
+export type ApiEvent = { [E in ApiEventName]: { type: E; data: ApiEventData<E> } }[ApiEventName];
+export const apiEventNames = Object.keys(apiEvents) as ApiEventName[];
+
+/** Result envelope used by IPC and HTTP so errors arrive as data, never as exceptions with stacks. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof errorPayloadSchema> };
+
+/** How a face calls into the core. Implemented by the Agent; sessions carry technician login state. */
+export interface ApiHost {
+  call(method: string, input: unknown, session: SessionRef): Promise<ApiResult<unknown>>;
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}
+export interface SessionRef {
+  id: string;
+}
+
+/**
+ * What the Electron preload exposes as `window.cofre` (method by method, no generic invoke), and what
+ * the renderer's HTTP client mimics. `desktop` is present only where the host offers OS integration.
+ */
+export interface CofreBridge {
+  api: { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiResult<ApiOutput<M>>> };
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  desktop?: {
+    pickFolder(): Promise<string | null>;
+    openPath(path: string): Promise<void>;
+  };
+}
+
+/** HTTP face conventions, shared by electron/server and the renderer's HTTP client. */
+export const http = {
+  apiPrefix: '/api/',
+  eventsPath: '/api/events',
+  tokenHeader: 'authorization',
+  sessionHeader: 'x-cofre-session',
+  maxBodyBytes: 6_000_000,
+} as const;

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { CofreError } from '../errors.js';
+import { checkRepoUri, splitRestCredentials } from './repo-uri.js';
+import { cronProblem, parseConfig, validateConfig } from './validate.js';
+
+const base = (over: Record<string, unknown> = {}) => ({
+  version: 6,
+  instance: 'pc-01',
+  repos: [{ id: 'r1', uri: 'rest:https://backup.example/r1' }],
+  plans: [{ id: 'p1', repo: 'r1', paths: ['/home/maria'], schedule: { cron: '0 12 * * 1-5' } }],
+  ...over,
+});
+
+function fieldsOf(json: unknown, locale: 'en' | 'pt-BR' = 'en') {
+  return Object.fromEntries(validateConfig(json, locale).fields.map((f) => [f.path, f.message]));
+}
+
+describe('parseConfig', () => {
+  it('accepts a valid config and fills Backrest defaults', () => {
+    const config = parseConfig(base());
+    expect(config.plans[0]?.excludes).toEqual([]);
+    expect(config.modno).toBe(0);
+  });
+
+  it('throws config.invalid naming each field path', () => {
+    try {
+      parseConfig(base({ plans: [{ id: 'p1', repo: 'r1', paths: ['/x'] }, { id: 'p2', paths: ['/y'] }] }), 'en');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CofreError);
+      const e = error as CofreError;
+      expect(e.code).toBe('config.invalid');
+      expect(e.fields).toEqual([{ path: 'plans[1].repo', message: 'is required' }]);
+      expect(e.toPayload('en').message).toContain('plans[1].repo: is required');
+    }
+  });
+
+  it('translates zod problems in English and Portuguese', () => {
+    const bad = base({
+      instance: 42,
+      repos: [{ id: 'r 1', uri: 'rest:https://h/r', env: ['NOPE'], guid: 'abc', prunePolicy: { maxUnusedPercent: 150 } }],
+      plans: [{ id: 'p1', repo: 'r 1', paths: ['/x'], schedule: { clock: 'CLOCK_MARS' }, retention: { policyKeepLastN: 1.5 } }],
+    });
+    expect(fieldsOf(bad, 'en')).toEqual({
+      instance: 'must be text',
+      'repos[0].id': 'may only use letters, digits, "-", "_" or "."',
+      'repos[0].guid': 'must be 64 hexadecimal characters',
+      'repos[0].env[0]': 'must look like NAME=value',
+      'repos[0].prunePolicy.maxUnusedPercent': 'must be at most 100',
+      'plans[0].repo': 'may only use letters, digits, "-", "_" or "."',
+      'plans[0].schedule.clock': 'must be one of: CLOCK_DEFAULT, CLOCK_LOCAL, CLOCK_UTC, CLOCK_LAST_RUN_TIME',
+      'plans[0].retention.policyKeepLastN': 'must be a whole number',
+    });
+    const pt = fieldsOf(bad, 'pt-BR');
+    expect(pt.instance).toBe('deve ser um texto');
+    expect(pt['repos[0].env[0]']).toBe('deve ter a forma NOME=valor');
+    expect(pt['plans[0].retention.policyKeepLastN']).toBe('deve ser um número inteiro');
+    expect(pt['repos[0].prunePolicy.maxUnusedPercent']).toBe('deve ser no máximo 100');
+  });
+
+  it('reports missing required top-level fields and a wrong version', () => {
+    expect(fieldsOf({ version: 5 }, 'pt-BR')).toEqual({ version: 'deve ser 6', instance: 'é obrigatório' });
+    expect(fieldsOf([], 'en')).toEqual({ $: 'must be an object' });
+    expect(fieldsOf(base({ repos: [{ id: '', uri: '' }], plans: [] }), 'en')).toMatchObject({ 'repos[0].id': 'must not be empty', 'repos[0].uri': 'must not be empty' });
+  });
+
+  it('requires plans to name an existing repository and ids to be unique', () => {
+    const json = base({
+      repos: [{ id: 'r1', uri: '/srv/r1' }, { id: 'r1', uri: '/srv/r2' }],
+      plans: [{ id: 'p', repo: 'r2', paths: ['/a'] }, { id: 'p', repo: 'r1', paths: [] }],
+    });
+    expect(fieldsOf(json, 'en')).toEqual({
+      'repos[1].id': 'the id "r1" is used more than once',
+      'plans[1].id': 'the id "p" is used more than once',
+      'plans[0].repo': 'names the repository "r2", which does not exist',
+      'plans[1].paths': 'must list at least one folder to back up',
+    });
+  });
+
+  it('checks one-of groups: schedule, retention, prune, check, hook action', () => {
+    const json = base({
+      repos: [{
+        id: 'r1', uri: '/srv/r1',
+        prunePolicy: { maxUnusedBytes: '10', maxUnusedPercent: 5 },
+        checkPolicy: { structureOnly: true, readDataSubsetPercent: 5, schedule: {} },
+        hooks: [{ conditions: ['CONDITION_ANY_ERROR'] }],
+      }],
+      plans: [{
+        id: 'p1', repo: 'r1', paths: ['/a'],
+        schedule: { cron: '0 1 * * *', maxFrequencyDays: 1 },
+        retention: { policyKeepLastN: 3, policyKeepAll: true },
+        hooks: [{ conditions: [], actionCommand: { command: 'a' }, actionWebhook: { webhookUrl: 'https://x' } }],
+      }],
+    });
+    expect(fieldsOf(json, 'en')).toEqual({
+      'repos[0].prunePolicy': 'must set either maxUnusedBytes or maxUnusedPercent, not both',
+      'repos[0].checkPolicy.schedule': 'must set exactly one of disabled, cron, maxFrequencyDays or maxFrequencyHours',
+      'repos[0].checkPolicy': 'must set either structureOnly or readDataSubsetPercent, not both',
+      'repos[0].hooks[0]': 'must have exactly one action',
+      'plans[0].schedule': 'must set exactly one of disabled, cron, maxFrequencyDays or maxFrequencyHours',
+      'plans[0].retention': 'must use only one kind of retention (keep last, time buckets or keep all)',
+      'plans[0].hooks[0]': 'must have exactly one action',
+    });
+  });
+
+  it('keeps hooks with an action from a newer Backrest', () => {
+    expect(validateConfig(base({ plans: [{ id: 'p1', repo: 'r1', paths: ['/a'], hooks: [{ conditions: [], actionNtfy: { url: 'x' } }] }] })).fields).toEqual([]);
+  });
+
+  it('accepts 5-field cron only, and only parseable ones', () => {
+    expect(cronProblem('0 12 * * 1-5')).toBeNull();
+    expect(cronProblem('*/15 * * * *')).toBeNull();
+    expect(cronProblem('0 0 12 * * 1')).toBe('config.problem.cronFields');
+    expect(cronProblem('* * *')).toBe('config.problem.cronFields');
+    expect(cronProblem('')).toBe('config.problem.cronFields');
+    expect(cronProblem('61 * * * *')).toBe('config.problem.cronInvalid');
+    expect(cronProblem('0 25 * * *')).toBe('config.problem.cronInvalid');
+    const fields = fieldsOf(base({ plans: [{ id: 'p1', repo: 'r1', paths: ['/a'], schedule: { cron: '0 99 * * *' } }] }), 'pt-BR');
+    expect(fields).toEqual({ 'plans[0].schedule.cron': 'não é uma expressão cron válida' });
+  });
+});
+
+describe('repository URIs', () => {
+  it.each([
+    'rest:https://backup.example/financeiro',
+    'rest:http://10.0.0.5:8000/financeiro',
+    'rest:https://user:pa%40ss@backup.example/x/',
+    '/srv/restic/repo',
+    'C:\\Backups\\repo',
+    'D:/backups',
+    '\\\\nas\\backups\\repo',
+    'local:/srv/repo',
+    's3:s3.amazonaws.com/bucket',
+    'sftp:user@host:/srv/restic',
+    'b2:bucket:path',
+    'azure:container:/',
+    'gs:bucket:/',
+    'rclone:remote:path',
+    'swift:container:/path',
+  ])('accepts %s', (uri) => expect(checkRepoUri(uri)).toBeNull());
+
+  it.each([
+    ['javascript:alert(1)', 'config.problem.uriScheme'],
+    ['file:///etc/passwd', 'config.problem.uriScheme'],
+    ['relative/path', 'config.problem.uriScheme'],
+    ['rest:ftp://host/x', 'config.problem.uriRest'],
+    ['rest:backup.example/x', 'config.problem.uriRest'],
+    ['rest:https://', 'config.problem.uriRest'],
+    ['s3:', 'config.problem.uriEmptyTarget'],
+    ['/srv/repo\n--password-file=/x', 'config.problem.controlChars'],
+    ['local:relative', 'config.problem.uriScheme'],
+  ])('refuses %s', (uri, key) => expect(checkRepoUri(uri)?.key).toBe(key));
+
+  it('reports a bad URI on the repo field in the user language', () => {
+    expect(fieldsOf(base({ repos: [{ id: 'r1', uri: 'javascript:alert(1)' }] }), 'en')['repos[0].uri']).toMatch(/must be a local absolute folder/);
+  });
+
+  it('splits REST credentials out of a URI without touching the rest of it', () => {
+    expect(splitRestCredentials('rest:https://op:s%40nha@host:8443/a/b?x=1')).toEqual({ uri: 'rest:https://host:8443/a/b?x=1', username: 'op', password: 's@nha' });
+    expect(splitRestCredentials('rest:https://host/a@b')).toEqual({ uri: 'rest:https://host/a@b' });
+    expect(splitRestCredentials('sftp:u@h:/x')).toEqual({ uri: 'sftp:u@h:/x' });
+  });
+});

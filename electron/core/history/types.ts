@@ -1,0 +1,107 @@
+// Shapes of the operation history. Dates leave the store as ISO strings and absent values as null,
+// the same shape as `operationSchema` in api.ts, so rows go to every face unchanged.
+import type { FailureCause } from '../errors.js';
+
+export const operationTypes = ['backup', 'forget', 'prune', 'check', 'restore', 'index', 'unlock', 'init', 'hook'] as const;
+export type OperationType = (typeof operationTypes)[number];
+
+export const operationStatuses = ['pending', 'running', 'success', 'warning', 'failure', 'cancelled', 'interrupted'] as const;
+export type OperationStatus = (typeof operationStatuses)[number];
+export type FinishedStatus = Exclude<OperationStatus, 'pending' | 'running'>;
+export const unfinishedStatuses: readonly OperationStatus[] = ['pending', 'running'];
+
+// Hooks record the condition that fired them; any other string is kept as given.
+export type OperationTrigger = 'schedule' | 'catch-up' | 'manual' | 'cli' | 'api' | (string & {});
+
+/** Free-form numbers from restic's summary (files new/changed, bytes added, total bytes processed, ...). */
+export type OperationSummary = Record<string, unknown>;
+
+export interface Operation {
+  id: number;
+  type: OperationType;
+  planId: string | null;
+  repoId: string;
+  snapshotId: string | null;
+  status: OperationStatus;
+  trigger: OperationTrigger;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  bytesAdded: number | null;
+  totalBytes: number | null;
+  cause: FailureCause | null;
+  message: string | null;
+  /** Already-redacted technical text (restic's output); the store keeps exactly what it is given. */
+  detail: string | null;
+  summary: OperationSummary | null;
+  /** The process that owns a pending/running row, so a crashed one can be told apart. */
+  pid: number | null;
+}
+
+export type DateInput = Date | string | number;
+
+export interface NewOperation {
+  type: OperationType;
+  planId?: string | null;
+  repoId: string;
+  snapshotId?: string | null;
+  status?: OperationStatus;
+  trigger: OperationTrigger;
+  startedAt?: DateInput;
+  summary?: OperationSummary | null;
+  bytesAdded?: number | null;
+  totalBytes?: number | null;
+  cause?: FailureCause | null;
+  message?: string | null;
+  detail?: string | null;
+}
+
+export type OperationPatch = Partial<Pick<NewOperation, 'snapshotId' | 'status' | 'summary' | 'bytesAdded' | 'totalBytes' | 'cause' | 'message' | 'detail'>>;
+
+export interface FinishInput extends OperationPatch {
+  status: FinishedStatus;
+  endedAt?: DateInput;
+}
+
+export interface HistoryQuery {
+  planId?: string;
+  repoId?: string;
+  type?: OperationType;
+  status?: OperationStatus;
+  since?: DateInput;
+  until?: DateInput;
+  /** Page size (1..1000, default 50). */
+  limit?: number;
+  offset?: number;
+  /** From a previous page's `nextCursor`: stable under concurrent inserts, unlike offset. */
+  cursor?: string;
+}
+
+export interface HistoryPage {
+  items: Operation[];
+  total: number;
+  nextCursor: string | null;
+}
+
+/** What the status needs per plan: the last finished backup and the last one that made a snapshot. */
+export interface PlanHistory {
+  lastAttempt: Operation | null;
+  /** Latest `success` or `warning` backup: a partial backup still made a snapshot. */
+  lastSuccess: Operation | null;
+  /** Shortcuts: start of the two operations above (ISO) or null. */
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+}
+
+/** Start of the latest check and prune of a repository (any outcome, running included), ISO or null. */
+export interface RepoMaintenance {
+  check: string | null;
+  prune: string | null;
+}
+
+export interface RetentionLimits {
+  keepDays: number;
+  keepMax: number;
+}
+
+export const defaultHistoryRetention: RetentionLimits = { keepDays: 365, keepMax: 100_000 };

@@ -1,0 +1,115 @@
+// Messages of the `cofre` command.
+const en = {
+  'cli.usage': `Usage: cofre <command> [options]
+
+Commands:
+  status                         backup state of every plan
+  backup <planId>                back up now and wait (exit 0 ok, 3 warning, 1 failure)
+  snapshots [--plan ID]          snapshots of this machine
+  history [--plan ID] [--limit N]
+  browse <snapshotId> [<path>]   list a folder of a snapshot
+  find <pattern> [--snapshot ID] search files by name (* and ? allowed)
+  versions <path>                versions of one file across snapshots
+  restore <snapshotId> <path>... [--to DIR | --original] [--conflict keep-both|replace|skip]
+  config validate | import-backrest <file> | export-backrest [<file>] [--include-secrets]
+  policy show
+  run                            run the agent with its scheduler in the foreground
+  serve [--port N]               run the agent and its web interface on 127.0.0.1
+
+Global options:
+  --config FILE  --policy FILE  --data-dir DIR  --restic FILE  --lang pt-BR|en  --json  --help
+Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
+  'cli.unknownCommand': 'Unknown command "{command}". Run "cofre --help" for the list of commands.',
+  'cli.badArguments': 'Invalid arguments: {details}. Run "cofre --help".',
+  'cli.missingArgument': 'Missing argument: {name}. Run "cofre --help".',
+  'cli.health': 'Overall state: {state}',
+  'cli.planLine': 'Plan {plan} ({repo}): {state}',
+  'cli.lastBackup': '  last backup: {when}',
+  'cli.lastBackupNever': '  last backup: never',
+  'cli.nextRun': '  next run: {when}',
+  'cli.problem': '  problem: {message}',
+  'cli.noPlans': 'No backup plan is configured yet.',
+  'cli.pausedUntil': 'Backups are paused until {when}.',
+  'cli.backupStarted': 'Backup of plan {plan} started.',
+  'cli.progress': '{percent}% - {files} files, {bytes}',
+  'cli.backupDone': 'Backup finished: snapshot {snapshot}.',
+  'cli.backupWarning': 'Backup finished with warnings: {message}',
+  'cli.jobFailed': 'Failed: {message}',
+  'cli.action': 'What to do: {action}',
+  'cli.noSnapshots': 'No snapshots yet.',
+  'cli.noHistory': 'No operations recorded yet.',
+  'cli.configValid': 'The configuration is valid: {repos} repositories, {plans} plans.',
+  'cli.configRecovered': 'The configuration file was damaged; the last good copy ({file}) is in use.',
+  'cli.imported': 'Imported {repos} repositories and {plans} plans; {secrets} secrets moved to the secret store.',
+  'cli.exported': 'Backrest configuration written to {file}.',
+  'cli.noPolicy': 'No machine policy is installed.',
+  'cli.agentRunning': 'Cofre agent running (scheduler active). Press Ctrl+C to stop.',
+  'cli.agentStopping': 'Stopping: waiting for running operations to end...',
+  'cli.restoreStarted': 'Restore started.',
+  'cli.restoreDone': 'Restored {restored}, unchanged {unchanged}, kept both {keptBoth}, skipped {skipped}, replaced {replaced}, failed {failed}.',
+  'cli.restoreDestination': 'Destination: {path}',
+  'cli.replacedFolder': 'Replaced files were kept in: {path}',
+  'cli.versionLine': '{mtime}  {size}  in {count} snapshots (latest {latest})',
+  'cli.noResults': 'Nothing found.',
+  'cli.moreResults': '... and {count} more.',
+  'cli.technicianNeeded': 'This command needs the technician password: set COFRE_TECHNICIAN_PASSWORD.',
+} as const;
+
+export const cliMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
+  en,
+  'pt-BR': {
+    'cli.usage': `Uso: cofre <comando> [opções]
+
+Comandos:
+  status                         situação do backup de cada plano
+  backup <planoId>               faz o backup agora e espera (saída 0 ok, 3 aviso, 1 falha)
+  snapshots [--plan ID]          snapshots deste computador
+  history [--plan ID] [--limit N]
+  browse <snapshotId> [<caminho>] lista uma pasta de um snapshot
+  find <padrão> [--snapshot ID]  procura arquivos pelo nome (* e ? permitidos)
+  versions <caminho>             versões de um arquivo nos snapshots
+  restore <snapshotId> <caminho>... [--to PASTA | --original] [--conflict keep-both|replace|skip]
+  config validate | import-backrest <arquivo> | export-backrest [<arquivo>] [--include-secrets]
+  policy show
+  run                            executa o agente com o agendador em primeiro plano
+  serve [--port N]               executa o agente e a interface web em 127.0.0.1
+
+Opções globais:
+  --config ARQUIVO  --policy ARQUIVO  --data-dir PASTA  --restic ARQUIVO  --lang pt-BR|en  --json  --help
+Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
+    'cli.unknownCommand': 'Comando desconhecido "{command}". Execute "cofre --help" para ver os comandos.',
+    'cli.badArguments': 'Argumentos inválidos: {details}. Execute "cofre --help".',
+    'cli.missingArgument': 'Falta o argumento: {name}. Execute "cofre --help".',
+    'cli.health': 'Situação geral: {state}',
+    'cli.planLine': 'Plano {plan} ({repo}): {state}',
+    'cli.lastBackup': '  último backup: {when}',
+    'cli.lastBackupNever': '  último backup: nunca',
+    'cli.nextRun': '  próxima execução: {when}',
+    'cli.problem': '  problema: {message}',
+    'cli.noPlans': 'Nenhum plano de backup configurado ainda.',
+    'cli.pausedUntil': 'Os backups estão pausados até {when}.',
+    'cli.backupStarted': 'Backup do plano {plan} iniciado.',
+    'cli.progress': '{percent}% - {files} arquivos, {bytes}',
+    'cli.backupDone': 'Backup concluído: snapshot {snapshot}.',
+    'cli.backupWarning': 'Backup concluído com avisos: {message}',
+    'cli.jobFailed': 'Falhou: {message}',
+    'cli.action': 'O que fazer: {action}',
+    'cli.noSnapshots': 'Nenhum snapshot ainda.',
+    'cli.noHistory': 'Nenhuma operação registrada ainda.',
+    'cli.configValid': 'A configuração é válida: {repos} repositórios, {plans} planos.',
+    'cli.configRecovered': 'O arquivo de configuração estava danificado; a última cópia boa ({file}) está em uso.',
+    'cli.imported': 'Importados {repos} repositórios e {plans} planos; {secrets} segredos movidos para o cofre de segredos.',
+    'cli.exported': 'Configuração do Backrest gravada em {file}.',
+    'cli.noPolicy': 'Nenhuma política da máquina está instalada.',
+    'cli.agentRunning': 'Agente do Cofre em execução (agendador ativo). Pressione Ctrl+C para parar.',
+    'cli.agentStopping': 'Parando: aguardando as operações em andamento terminarem...',
+    'cli.restoreStarted': 'Restauração iniciada.',
+    'cli.restoreDone': 'Restaurados {restored}, sem alteração {unchanged}, mantidas as duas versões {keptBoth}, ignorados {skipped}, substituídos {replaced}, com falha {failed}.',
+    'cli.restoreDestination': 'Destino: {path}',
+    'cli.replacedFolder': 'Os arquivos substituídos foram guardados em: {path}',
+    'cli.versionLine': '{mtime}  {size}  em {count} snapshots (último {latest})',
+    'cli.noResults': 'Nada encontrado.',
+    'cli.moreResults': '... e mais {count}.',
+    'cli.technicianNeeded': 'Este comando exige a senha do técnico: defina COFRE_TECHNICIAN_PASSWORD.',
+  },
+};

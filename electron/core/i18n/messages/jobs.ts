@@ -1,0 +1,41 @@
+// Messages of the jobs domain. Same keys in both languages; `{name}` placeholders.
+const en = {
+  'jobs.kind.backup': 'Backup',
+  'jobs.kind.forget': 'Removal of old backups',
+  'jobs.kind.prune': 'Cleanup of unused data',
+  'jobs.kind.check': 'Integrity check',
+  'jobs.kind.unlock': 'Unlock',
+  'jobs.kind.init': 'Repository setup',
+  'jobs.kind.restore': 'Restore',
+  'jobs.kind.index': 'Snapshot indexing',
+  'jobs.state.queued': 'Waiting for another operation on the same repository',
+  'jobs.state.running': 'Running',
+  'jobs.state.retrying': 'Waiting to try again',
+  'jobs.retrying': 'Attempt {attempt} failed. Trying again in {delay} (at most {max} attempts).',
+  'jobs.trigger.manual': 'Started by you',
+  'jobs.trigger.schedule': 'Scheduled',
+  'jobs.trigger.catch-up': 'Catching up a missed run',
+  'jobs.trigger.cli': 'Started from the command line',
+} as const;
+
+export const jobsMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
+  en,
+  'pt-BR': {
+    'jobs.kind.backup': 'Backup',
+    'jobs.kind.forget': 'Remoção de backups antigos',
+    'jobs.kind.prune': 'Limpeza de dados não usados',
+    'jobs.kind.check': 'Verificação de integridade',
+    'jobs.kind.unlock': 'Desbloqueio',
+    'jobs.kind.init': 'Preparação do repositório',
+    'jobs.kind.restore': 'Restauração',
+    'jobs.kind.index': 'Indexação de snapshots',
+    'jobs.state.queued': 'Aguardando outra operação no mesmo repositório',
+    'jobs.state.running': 'Em andamento',
+    'jobs.state.retrying': 'Aguardando para tentar de novo',
+    'jobs.retrying': 'A tentativa {attempt} falhou. Tentando de novo em {delay} (no máximo {max} tentativas).',
+    'jobs.trigger.manual': 'Iniciado por você',
+    'jobs.trigger.schedule': 'Agendado',
+    'jobs.trigger.catch-up': 'Recuperando uma execução perdida',
+    'jobs.trigger.cli': 'Iniciado pela linha de comando',
+  },
+};

@@ -1,0 +1,63 @@
+// Maps a failed restic run to one cause a person can act on. restic 0.17+ says some of it with
+// exit codes (10, 11, 12); 0.14 says everything with exit 1, so the stderr text decides. The
+// patterns below come from real output of both versions (see classify.test.ts).
+import type { FailureCause } from '../errors.js';
+import type { Capabilities } from './types.js';
+
+export interface FailureInput {
+  exitCode: number | undefined;
+  stderr: string;
+  caps: Capabilities;
+  aborted: boolean;
+  signal?: string;
+}
+
+// Order matters: a 401 or a refused connection also prints "Is there a repository at ...".
+const textRules: [RegExp, FailureCause][] = [
+  [/x509:|certificate signed by unknown authority|tls: failed to verify certificate|certificate is not trusted/i, 'tls-untrusted'],
+  [/\b507\b|insufficient storage|no space left on device|disk quota exceeded/i, 'storage-full'],
+  // append-only servers refuse DELETE (restic: Remove(...)) with 403; other 403s are access refusals
+  [/(remove|delete)[^\n]*\b403\b|\b403\b[^\n]*(remove|delete)|blob not removed[^\n]*403/i, 'append-only'],
+  [/\b401\b|\bunauthorized\b|\b403\b[^\n]*forbidden|\bforbidden\b/i, 'auth-refused'],
+  [/wrong password or no key found/i, 'wrong-password'],
+  [/repository is already locked|unable to create lock|unable to acquire lock|failed to lock repository/i, 'repo-locked'],
+  [
+    /connection refused|no such host|network is unreachable|host is unreachable|i\/o timeout|connection reset|context deadline exceeded|dial tcp|server misbehaving|no route to host|TLS handshake timeout|unexpected EOF/i,
+    'server-unreachable',
+  ],
+  [/repository does not exist|Is there a repository at the following location\?|unable to open config file|config file does not exist/i, 'no-repository'],
+  [/unknown flag|unknown shorthand flag|invalid argument|no matching ID found|invalid id|ambiguous|is not a valid|accepts \d+ arg|requires at least|Fatal: invalid|no such snapshot/i, 'invalid-input'],
+];
+
+/** The cause a piece of restic text points at, or undefined when it says nothing known. */
+export function causeFromText(text: string): FailureCause | undefined {
+  for (const [pattern, cause] of textRules) if (pattern.test(text)) return cause;
+  return undefined;
+}
+
+export function classifyFailure(input: FailureInput): FailureCause {
+  if (input.aborted) return 'cancelled';
+  const { exitCode, caps } = input;
+  if (exitCode === 3) return 'partial';
+  if (exitCode === 10 && caps.exitCodes10and11) return 'no-repository';
+  if (exitCode === 11 && caps.exitCodes10and11) return 'repo-locked';
+  if (exitCode === 12 && caps.exitCode12) return 'wrong-password';
+  if (exitCode === 130) return 'cancelled';
+  return causeFromText(input.stderr) ?? 'unknown';
+}
+
+// restic retries these for minutes (0.14: HTTP 403 on DELETE; 0.18: TLS verification); waiting
+// cannot help, so the engine stops restic as soon as it sees one.
+const permanent: ReadonlySet<FailureCause> = new Set(['tls-untrusted', 'auth-refused', 'append-only', 'storage-full', 'wrong-password']);
+
+/**
+ * Reads one stderr line while restic runs: a retry of a permanent error means "give up now";
+ * a retry of an unreachable server means "give up if this goes on".
+ */
+export function retryVerdict(line: string): 'permanent' | 'unreachable' | undefined {
+  if (!/retrying after|returned error, retrying|failed: unexpected HTTP response/i.test(line)) return undefined;
+  const cause = causeFromText(line);
+  if (cause && permanent.has(cause)) return 'permanent';
+  if (cause === 'server-unreachable') return 'unreachable';
+  return undefined;
+}

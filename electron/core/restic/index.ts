@@ -1,0 +1,11 @@
+// The restic engine: runs restic through execa and turns it into typed results.
+export * from './types.js';
+export { parseVersion, capabilitiesFor, atLeast } from './version.js';
+export { detectRestic } from './detect.js';
+export { buildInvocation, backupArgs, retentionToFlags, keepFlagArgs, forgetArgs, planTags, withRestCredentials, type Invocation } from './args.js';
+export { classifyFailure, causeFromText, type FailureInput } from './classify.js';
+export { makeRedactor } from './redact.js';
+export { normaliseSnapshotPath, escapeRestorePattern } from './paths.js';
+export { parseBackupLine, parseRestoreLine, parseJsonLine } from './json-lines.js';
+export { ResticError } from './error.js';
+export { ResticEngine, toSnapshot, type EngineOptions } from './engine.js';

@@ -1,0 +1,17 @@
+// The contract's method names as a plain list, so the sandboxed preload does not pull zod and the
+// schemas into the renderer process. The type below fails to compile if this list and `api` in
+// electron/core/api.ts drift apart; method-names.test.ts checks the order-independent equality.
+import type { ApiMethod } from '../core/api.js';
+
+export const methodNames = [
+  'getAppInfo', 'setPreferences', 'technicianLogin', 'technicianLogout',
+  'getStatus', 'runBackup', 'listJobs', 'cancelJob', 'pause', 'resume',
+  'listHistory', 'listSnapshots',
+  'browse', 'search', 'versions', 'missingFiles', 'restore',
+  'getConfig', 'setConfig', 'setRepoSecrets', 'testConnection', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo',
+  'previewSchedule', 'previewRetention', 'importBackrest', 'exportBackrest', 'enroll', 'readLog',
+] as const satisfies readonly ApiMethod[];
+
+type Missing = Exclude<ApiMethod, (typeof methodNames)[number]>;
+const _allMethodsListed: [Missing] extends [never] ? true : Missing = true;
+void _allMethodsListed;

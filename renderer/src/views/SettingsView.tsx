@@ -1,0 +1,394 @@
+// Settings for the technician: repositories, plans, hooks, Backrest import/export and preferences.
+// The agent's config is loaded into a draft; saving sends it back with its modno so a concurrent
+// change is reported, never silently overwritten. Policy-managed items are shown locked.
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import type { ApiOutput } from '../../../electron/core/api.js';
+import type { Config, Plan, Repo } from '../../../electron/core/config/backrest-schema.js';
+import { t, type MessageKey } from '../../../electron/core/i18n/index.js';
+import { ErrorNotice, Field, Spinner, useAction } from '../components/common.js';
+import { caCertOf, isLocked, newPlan, newRepo, uniqueId, withCaCert } from '../logic/repo-form.js';
+import { lines, validateId, validatePathList, validateRepoUri } from '../logic/validate.js';
+import { useClient, useStore } from '../state/store.js';
+import { ConnectionResult, HooksPanel, PreferencesPanel, TransferPanel, type Secrets } from './SettingsParts.js';
+import { RetentionEditor, ScheduleEditor } from './ScheduleEditors.js';
+
+type Loaded = ApiOutput<'getConfig'>;
+const tabs = ['repos', 'plans', 'hooks', 'transfer', 'preferences'] as const;
+type Tab = (typeof tabs)[number];
+
+export function SettingsView() {
+  const appInfo = useStore((s) => s.appInfo)!;
+  if (appInfo.technicianPasswordRequired && !appInfo.technician) {
+    // Language and notifications are the user's own choices: reachable without the technician.
+    return (
+      <div className="editor-stack">
+        <TechnicianGate />
+        <section className="card narrow" aria-labelledby="own-prefs">
+          <h2 id="own-prefs" className="card-title">{t('ui.settings.tab.preferences')}</h2>
+          <PreferencesPanel />
+        </section>
+      </div>
+    );
+  }
+  if (!appInfo.capabilities.openSettings && !appInfo.technician) {
+    return (
+      <div className="narrow">
+        <h1 className="section-title">{t('ui.settings.title')}</h1>
+        <p>{t('ui.settings.notAllowed')}</p>
+        <PreferencesPanel />
+      </div>
+    );
+  }
+  return <SettingsEditor />;
+}
+
+export function TechnicianGate() {
+  const client = useClient();
+  const refresh = useStore((s) => s.refresh);
+  const [password, setPassword] = useState('');
+  const login = useAction(async (e: FormEvent) => {
+    e.preventDefault();
+    await client.call('technicianLogin', { password });
+    setPassword('');
+    await refresh();
+  });
+  return (
+    <form className="gate card narrow" onSubmit={(e) => void login.run(e)}>
+      <span className="gate-icon" aria-hidden="true" />
+      <h1 className="section-title">{t('ui.gate.title')}</h1>
+      <p className="muted">{t('ui.gate.text')}</p>
+      <Field label={t('ui.gate.password')}>
+        {(p) => <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus />}
+      </Field>
+      {login.error ? <ErrorNotice error={login.error} /> : null}
+      <button type="submit" className="btn btn-primary" disabled={!password || login.busy}>{t('ui.gate.enter')}</button>
+    </form>
+  );
+}
+
+function SettingsEditor() {
+  const client = useClient();
+  const appInfo = useStore((s) => s.appInfo)!;
+  const configVersion = useStore((s) => s.configVersion);
+  const refresh = useStore((s) => s.refresh);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [draft, setDraft] = useState<Config | null>(null);
+  const [secrets, setSecrets] = useState<Record<string, Secrets>>({});
+  const [tab, setTab] = useState<Tab>('repos');
+  const [saved, setSaved] = useState(false);
+
+  const load = useAction(async () => {
+    const out = await client.call('getConfig', {});
+    setLoaded(out);
+    setDraft(structuredClone(out.config));
+    setSecrets({});
+  });
+  const dirty = Boolean(loaded && draft && (JSON.stringify(loaded.config) !== JSON.stringify(draft) || Object.keys(secrets).length > 0));
+
+  useEffect(() => {
+    // Reload when someone else changed the config, unless the technician is editing.
+    if (!dirty) void load.run();
+  }, [configVersion]);
+
+  const save = useAction(async () => {
+    if (!loaded || !draft) return;
+    const { modno } = await client.call('setConfig', { config: draft, modno: loaded.config.modno });
+    for (const [repoId, s] of Object.entries(secrets)) {
+      const input = { repoId, ...(s.password ? { password: s.password } : {}), ...(s.restUsername !== undefined ? { restUsername: s.restUsername } : {}), ...(s.restPassword ? { restPassword: s.restPassword } : {}) };
+      if (Object.keys(input).length > 1) await client.call('setRepoSecrets', input);
+    }
+    const next = { ...draft, modno };
+    setLoaded({ ...loaded, config: next });
+    setDraft(structuredClone(next));
+    setSecrets({});
+    setSaved(true);
+    setTimeout(() => setSaved(false), 4000);
+    await refresh();
+  });
+  const logout = useAction(async () => {
+    await client.call('technicianLogout', {});
+    await refresh();
+  });
+
+  if (load.error && !loaded) return <ErrorNotice error={load.error} onRetry={() => void load.run()} />;
+  if (!loaded || !draft) return <Spinner label={t('ui.common.loading')} />;
+
+  const locked = [...new Set([...appInfo.locked, ...loaded.locked])];
+  const ctx: EditorContext = { draft, setDraft, loaded, locked, secrets, setSecrets };
+
+  return (
+    <div className="settings-view">
+      <div className="row between wrap">
+        <h1 className="section-title">{t('ui.settings.title')}</h1>
+        {appInfo.technician && appInfo.technicianPasswordRequired ? (
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => void logout.run()}>{t('ui.settings.logout')}</button>
+        ) : null}
+      </div>
+      <Tabs tab={tab} setTab={setTab}>
+        {tab === 'repos' ? <ReposPanel ctx={ctx} /> : null}
+        {tab === 'plans' ? <PlansPanel ctx={ctx} /> : null}
+        {tab === 'hooks' ? <HooksPanel draft={draft} setDraft={setDraft} locked={locked} managedPlanIds={loaded.managedPlanIds} /> : null}
+        {tab === 'transfer' ? <TransferPanel locked={locked} onImported={() => void load.run()} /> : null}
+        {tab === 'preferences' ? <PreferencesPanel /> : null}
+      </Tabs>
+
+      {tab !== 'transfer' && tab !== 'preferences' ? (
+        <div className={`save-bar${dirty ? ' dirty' : ''}`} aria-live="polite">
+          {save.error ? (
+            <ErrorNotice error={save.error} {...(save.error.code === 'error.conflict' ? { onRetry: () => void load.run() } : {})} onDismiss={() => save.setError(null)} />
+          ) : null}
+          <span className="muted small">{dirty ? t('ui.settings.unsaved') : saved ? t('ui.settings.saved') : t('ui.settings.upToDate')}</span>
+          <div className="row gap-s">
+            <button type="button" className="btn btn-ghost" disabled={!dirty || save.busy} onClick={() => { setDraft(structuredClone(loaded.config)); setSecrets({}); }}>
+              {t('ui.settings.discard')}
+            </button>
+            <button type="button" className="btn btn-primary" disabled={!dirty || save.busy} onClick={() => void save.run()}>{t('ui.settings.save')}</button>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+interface EditorContext {
+  draft: Config;
+  setDraft: (c: Config) => void;
+  loaded: Loaded;
+  locked: string[];
+  secrets: Record<string, Secrets>;
+  setSecrets: (s: Record<string, Secrets>) => void;
+}
+
+function Tabs({ tab, setTab, children }: { tab: Tab; setTab: (t: Tab) => void; children: ReactNode }) {
+  const refs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const onKey = (e: KeyboardEvent) => {
+    const i = tabs.indexOf(tab);
+    const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length] : e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs[tabs.length - 1] : undefined;
+    if (!next) return;
+    e.preventDefault();
+    setTab(next);
+    refs.current[next]?.focus();
+  };
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label={t('ui.settings.sections')} onKeyDown={onKey}>
+        {tabs.map((id) => (
+          <button key={id} ref={(el) => { refs.current[id] = el; }} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} tabIndex={tab === id ? 0 : -1} onClick={() => setTab(id)}>
+            {t(`ui.settings.tab.${id}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {children}
+      </div>
+    </>
+  );
+}
+
+function LockedNote({ reason }: { reason: string }) {
+  return (
+    <p className="locked-note" role="note">
+      <span className="lock-icon" aria-hidden="true" />
+      {reason}
+    </p>
+  );
+}
+
+function ReposPanel({ ctx }: { ctx: EditorContext }) {
+  const { draft, setDraft, loaded, locked } = ctx;
+  const [selected, setSelected] = useState<string | null>(draft.repos[0]?.id ?? null);
+  const reposLocked = isLocked(locked, 'repos');
+  const addRepo = () => {
+    const id = uniqueId('servidor', draft.repos.map((r) => r.id));
+    setDraft({ ...draft, repos: [...draft.repos, newRepo(id, '')] });
+    setSelected(id);
+  };
+  const repo = draft.repos.find((r) => r.id === selected) ?? null;
+  return (
+    <div className="master-detail">
+      <div className="master">
+        <ul className="item-list" aria-label={t('ui.settings.tab.repos')}>
+          {draft.repos.map((r) => (
+            <li key={r.id}>
+              <button type="button" aria-pressed={r.id === selected} onClick={() => setSelected(r.id)}>
+                <span className="item-title">{r.id}</span>
+                <span className="item-sub">{r.uri || t('ui.settings.noUri')}</span>
+                {loaded.managedRepoIds.includes(r.id) ? <span className="pill tone-unknown">{t('ui.settings.managedBadge')}</span> : null}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="btn btn-secondary btn-small" disabled={reposLocked} onClick={addRepo}>{t('ui.settings.addRepo')}</button>
+        {reposLocked ? <LockedNote reason={t('ui.settings.lockedReason')} /> : null}
+      </div>
+      <div className="detail">
+        {repo ? <RepoEditor key={repo.id} repo={repo} ctx={ctx} onRemoved={() => setSelected(null)} /> : <p className="muted">{t('ui.settings.pickRepo')}</p>}
+      </div>
+    </div>
+  );
+}
+
+function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; onRemoved: () => void }) {
+  const client = useClient();
+  const { draft, setDraft, loaded, locked, secrets, setSecrets } = ctx;
+  const managed = loaded.managedRepoIds.includes(repo.id);
+  const isLockedHere = managed || isLocked(locked, `repos.${repo.id}`);
+  const isSaved = loaded.config.repos.some((r) => r.id === repo.id);
+  const stored = loaded.secrets[repo.id];
+  const mine = secrets[repo.id] ?? {};
+  const [caCert, setCaCert] = useState(caCertOf(repo));
+  const update = (next: Repo) => setDraft({ ...draft, repos: draft.repos.map((r) => (r.id === repo.id ? next : r)) });
+  const setSecret = (patch: Secrets) => setSecrets({ ...secrets, [repo.id]: { ...mine, ...patch } });
+  const uriProblem = repo.uri ? validateRepoUri(repo.uri) : null;
+  const usedBy = draft.plans.filter((p) => p.repo === repo.id).map((p) => p.id);
+
+  const test = useAction(async () => client.call('testConnection', {
+    repo,
+    secrets: {
+      ...(mine.password ? { password: mine.password } : {}),
+      ...(mine.restUsername !== undefined ? { restUsername: mine.restUsername } : stored?.restUsername ? { restUsername: stored.restUsername } : {}),
+      ...(mine.restPassword ? { restPassword: mine.restPassword } : {}),
+    },
+  }));
+  const [result, setResult] = useState<ApiOutput<'testConnection'> | null>(null);
+  const init = useAction(async () => client.call('initRepo', { repoId: repo.id }));
+  const unlock = useAction(async () => client.call('unlockRepo', { repoId: repo.id }));
+  const check = useAction(async () => client.call('checkRepo', { repoId: repo.id }));
+  const [note, setNote] = useState<string | null>(null);
+
+  return (
+    <div className="editor-stack">
+      {isLockedHere ? <LockedNote reason={managed ? t('ui.settings.managedRepo') : t('ui.settings.lockedReason')} /> : null}
+      <fieldset className="form-grid" disabled={isLockedHere}>
+        <legend className="visually-hidden">{t('ui.settings.repoLegend', { id: repo.id })}</legend>
+        <Field label={t('ui.repo.uri')} hint={t('ui.repo.uriHint')} problem={uriProblem ? t(uriProblem) : null}>
+          {(p) => <input {...p} type="text" className="mono" value={repo.uri} placeholder="rest:https://backup.exemplo.gov.br/financeiro" onChange={(e) => update({ ...repo, uri: e.target.value })} />}
+        </Field>
+        <div className="row gap-m wrap">
+          <Field label={t('ui.repo.restUser')}>
+            {(p) => <input {...p} type="text" autoComplete="off" value={mine.restUsername ?? stored?.restUsername ?? ''} onChange={(e) => setSecret({ restUsername: e.target.value })} />}
+          </Field>
+          <Field label={t('ui.repo.restPassword')} hint={stored?.restPassword && !mine.restPassword ? t('ui.repo.secretStored') : null}>
+            {(p) => <input {...p} type="password" autoComplete="new-password" value={mine.restPassword ?? ''} placeholder={stored?.restPassword ? '••••••••' : ''} onChange={(e) => setSecret({ restPassword: e.target.value })} />}
+          </Field>
+        </div>
+        <Field label={t('ui.repo.password')} hint={stored?.password && !mine.password ? t('ui.repo.secretStored') : t('ui.repo.passwordHint')}>
+          {(p) => <input {...p} type="password" autoComplete="new-password" value={mine.password ?? ''} placeholder={stored?.password ? '••••••••' : ''} onChange={(e) => setSecret({ password: e.target.value })} />}
+        </Field>
+        <Field label={t('ui.repo.caCert')} hint={t('ui.repo.caCertHint')}>
+          {(p) => <input {...p} type="text" className="mono" value={caCert} onChange={(e) => { setCaCert(e.target.value); update(withCaCert(repo, e.target.value)); }} />}
+        </Field>
+        <label className="check">
+          <input type="checkbox" checked={repo.autoUnlock ?? false} onChange={(e) => update({ ...repo, autoUnlock: e.target.checked })} />
+          {t('ui.repo.autoUnlock')}
+        </label>
+      </fieldset>
+
+      <div className="row gap-s wrap">
+        <button type="button" className="btn btn-primary" disabled={test.busy || !repo.uri || Boolean(uriProblem)} onClick={() => void test.run().then((r) => r && setResult(r))}>
+          {test.busy ? t('ui.repo.testing') : t('ui.repo.test')}
+        </button>
+        <button type="button" className="btn btn-secondary" disabled={!isSaved || init.busy || isLockedHere} title={isSaved ? undefined : t('ui.repo.saveFirst')} onClick={() => void init.run().then((r) => r && setNote(t(r.created ? 'ui.repo.initialized' : 'ui.repo.alreadyInitialized')))}>
+          {t('ui.repo.init')}
+        </button>
+        <button type="button" className="btn btn-ghost" disabled={!isSaved || unlock.busy} onClick={() => void unlock.run().then((r) => r && setNote(t('ui.repo.unlocked')))}>{t('ui.repo.unlock')}</button>
+        <button type="button" className="btn btn-ghost" disabled={!isSaved || check.busy} onClick={() => void check.run().then((r) => r && setNote(t('ui.repo.checkStarted')))}>{t('ui.repo.check')}</button>
+        {!isLockedHere ? (
+          <button type="button" className="btn btn-ghost btn-danger" disabled={usedBy.length > 0} title={usedBy.length ? t('ui.repo.inUse', { plans: usedBy.join(', ') }) : undefined} onClick={() => { setDraft({ ...draft, repos: draft.repos.filter((r) => r.id !== repo.id) }); onRemoved(); }}>
+            {t('ui.repo.remove')}
+          </button>
+        ) : null}
+      </div>
+      {!isSaved ? <p className="muted small">{t('ui.repo.saveFirst')}</p> : null}
+      {test.error ? <ErrorNotice error={test.error} /> : null}
+      {result ? <ConnectionResult result={result} /> : null}
+      {[init, unlock, check].map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
+      {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
+    </div>
+  );
+}
+
+function PlansPanel({ ctx }: { ctx: EditorContext }) {
+  const { draft, setDraft, loaded, locked } = ctx;
+  const appInfo = useStore((s) => s.appInfo)!;
+  // By position, so renaming a new plan does not remount its editor.
+  const [selected, setSelected] = useState<number>(draft.plans.length ? 0 : -1);
+  const plansLocked = isLocked(locked, 'plans');
+  const addPlan = () => {
+    const id = uniqueId('plano', draft.plans.map((p) => p.id));
+    setDraft({ ...draft, plans: [...draft.plans, newPlan(id, draft.repos[0]?.id ?? '', [appInfo.homeDir])] });
+    setSelected(draft.plans.length);
+  };
+  const plan = draft.plans[selected] ?? null;
+  return (
+    <div className="master-detail">
+      <div className="master">
+        <ul className="item-list" aria-label={t('ui.settings.tab.plans')}>
+          {draft.plans.map((p, i) => (
+            <li key={i}>
+              <button type="button" aria-pressed={i === selected} onClick={() => setSelected(i)}>
+                <span className="item-title">{p.id}</span>
+                <span className="item-sub">{p.paths.join(', ')}</span>
+                {loaded.managedPlanIds.includes(p.id) ? <span className="pill tone-unknown">{t('ui.settings.managedBadge')}</span> : null}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="btn btn-secondary btn-small" disabled={plansLocked || draft.repos.length === 0} onClick={addPlan}>{t('ui.settings.addPlan')}</button>
+        {plansLocked ? <LockedNote reason={t('ui.settings.lockedReason')} /> : null}
+      </div>
+      <div className="detail">
+        {plan ? <PlanEditor key={selected} index={selected} plan={plan} ctx={ctx} onRemoved={() => setSelected(-1)} /> : <p className="muted">{t('ui.settings.pickPlan')}</p>}
+      </div>
+    </div>
+  );
+}
+
+function PlanEditor({ index, plan, ctx, onRemoved }: { index: number; plan: Plan; ctx: EditorContext; onRemoved: () => void }) {
+  const { draft, setDraft, loaded, locked } = ctx;
+  const managed = loaded.managedPlanIds.includes(plan.id);
+  const isLockedHere = managed || isLocked(locked, `plans.${plan.id}`);
+  const isNew = !loaded.config.plans.some((p) => p.id === plan.id);
+  const [pathsText, setPathsText] = useState(plan.paths.join('\n'));
+  const [excludesText, setExcludesText] = useState(plan.excludes.join('\n'));
+  const [idText, setIdText] = useState(plan.id);
+  const update = (next: Plan) => setDraft({ ...draft, plans: draft.plans.map((p, i) => (i === index ? next : p)) });
+  const pathsProblem = validatePathList(lines(pathsText), true);
+  const idProblem = idText !== plan.id ? validateId(idText) ?? (draft.plans.some((p) => p.id === idText) ? 'ui.validate.idTaken' : null) : null;
+
+  return (
+    <div className="editor-stack">
+      {isLockedHere ? <LockedNote reason={managed ? t('ui.settings.managedPlan') : t('ui.settings.lockedReason')} /> : null}
+      <fieldset className="form-grid" disabled={isLockedHere}>
+        <legend className="visually-hidden">{t('ui.settings.planLegend', { id: plan.id })}</legend>
+        <div className="row gap-m wrap">
+          <Field label={t('ui.plan.id')} problem={idProblem ? t(idProblem as MessageKey) : null} hint={isNew ? null : t('ui.plan.idFixed')}>
+            {(p) => <input {...p} type="text" value={idText} readOnly={!isNew} onChange={(e) => { setIdText(e.target.value); if (!validateId(e.target.value) && !draft.plans.some((x) => x.id === e.target.value)) update({ ...plan, id: e.target.value }); }} />}
+          </Field>
+          <Field label={t('ui.plan.repo')}>
+            {(p) => (
+              <select {...p} value={plan.repo} onChange={(e) => update({ ...plan, repo: e.target.value })}>
+                {draft.repos.map((r) => <option key={r.id} value={r.id}>{r.id}</option>)}
+              </select>
+            )}
+          </Field>
+        </div>
+        <Field label={t('ui.plan.paths')} hint={t('ui.plan.pathsHint')} problem={pathsProblem ? t(pathsProblem) : null}>
+          {(p) => <textarea {...p} rows={3} className="mono" value={pathsText} onChange={(e) => { setPathsText(e.target.value); if (!validatePathList(lines(e.target.value), true)) update({ ...plan, paths: lines(e.target.value) }); }} />}
+        </Field>
+        <Field label={t('ui.plan.excludes')} hint={t('ui.plan.excludesHint')}>
+          {(p) => <textarea {...p} rows={3} className="mono" value={excludesText} onChange={(e) => { setExcludesText(e.target.value); update({ ...plan, excludes: lines(e.target.value) }); }} />}
+        </Field>
+      </fieldset>
+      <ScheduleEditor value={plan.schedule} disabled={isLockedHere} onChange={(schedule) => update({ ...plan, schedule })} />
+      <RetentionEditor value={plan.retention} disabled={isLockedHere} onChange={(retention) => update({ ...plan, retention })} />
+      {!isLockedHere ? (
+        <div>
+          <button type="button" className="btn btn-ghost btn-danger" onClick={() => { setDraft({ ...draft, plans: draft.plans.filter((_, i) => i !== index) }); onRemoved(); }}>
+            {t('ui.plan.remove')}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,167 @@
+// The tray popover: one unmistakable overall state, then one card per plan with live progress.
+import { useState } from 'react';
+import type { PlanStatus } from '../../../electron/core/api.js';
+import { formatBytes, formatDateTime, formatDuration, formatRelative, t, type MessageKey } from '../../../electron/core/i18n/index.js';
+import { ErrorNotice, ProgressBar, useAction } from '../components/common.js';
+import { useNow } from '../components/route.js';
+import { hrefOf } from '../logic/route.js';
+import { baseName } from '../logic/paths.js';
+import { bannerFor, pauseUntil, planTone, type PauseChoice } from '../logic/status-model.js';
+import { useClient, useStore } from '../state/store.js';
+
+export function StatusView() {
+  const client = useClient();
+  const status = useStore((s) => s.status);
+  const appInfo = useStore((s) => s.appInfo)!;
+  const now = useNow();
+  const banner = bannerFor(status, appInfo);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const pause = useAction(async (choice: PauseChoice) => {
+    setMenuOpen(false);
+    const next = await client.call('pause', { until: pauseUntil(choice, new Date()) });
+    useStore.setState({ status: next });
+  });
+  const resume = useAction(async () => {
+    const next = await client.call('resume', {});
+    useStore.setState({ status: next });
+  });
+  const paused = Boolean(status?.pausedUntil) || status?.health === 'paused';
+  const canPause = appInfo.capabilities.pause && appInfo.configured;
+
+  return (
+    <div className="status-view">
+      <section className={`banner tone-${banner.tone}`} aria-labelledby="banner-title">
+        <span className="banner-icon" aria-hidden="true" />
+        <div className="banner-text">
+          <h1 id="banner-title" className="banner-title">{t(banner.title)}</h1>
+          {paused && status?.pausedUntil ? <p>{t('ui.status.pausedUntil', { time: formatDateTime(status.pausedUntil) })}</p> : null}
+          {banner.cause ? <p className="banner-cause">{t(banner.cause)}</p> : null}
+          {banner.action ? <p className="banner-action">{t(banner.action)}</p> : null}
+          {banner.tone === 'not-configured' ? (
+            <a className="btn btn-primary" href={hrefOf('first-run')}>{t('ui.status.setUp')}</a>
+          ) : null}
+        </div>
+      </section>
+
+      {pause.error ? <ErrorNotice error={pause.error} onDismiss={() => pause.setError(null)} /> : null}
+      {resume.error ? <ErrorNotice error={resume.error} onDismiss={() => resume.setError(null)} /> : null}
+
+      {canPause ? (
+        <div className="pause-row">
+          {paused ? (
+            <button type="button" className="btn btn-secondary" disabled={resume.busy} onClick={() => void resume.run()}>
+              {t('ui.status.resume')}
+            </button>
+          ) : (
+            <div className="menu-wrap">
+              <button type="button" className="btn btn-ghost" aria-haspopup="true" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>
+                {t('ui.status.pause')}
+              </button>
+              {menuOpen ? (
+                <ul className="menu" role="menu" aria-label={t('ui.status.pause')} onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
+                  <li role="none">
+                    <button type="button" role="menuitem" autoFocus onClick={() => void pause.run('hour')}>{t('ui.status.pauseHour')}</button>
+                  </li>
+                  <li role="none">
+                    <button type="button" role="menuitem" onClick={() => void pause.run('tomorrow')}>{t('ui.status.pauseTomorrow')}</button>
+                  </li>
+                </ul>
+              ) : null}
+            </div>
+          )}
+        </div>
+      ) : null}
+
+      <div className="plan-list">
+        {status?.plans.map((plan) => <PlanCard key={plan.planId} plan={plan} now={now} />)}
+      </div>
+
+      {appInfo.branding.organization || appInfo.branding.supportContact ? (
+        <footer className="support">
+          {appInfo.branding.supportContact ? <p>{t('ui.status.support', { contact: appInfo.branding.supportContact })}</p> : null}
+        </footer>
+      ) : null}
+    </div>
+  );
+}
+
+function PlanCard({ plan, now }: { plan: PlanStatus; now: Date }) {
+  const client = useClient();
+  const appInfo = useStore((s) => s.appInfo)!;
+  const backup = useAction(async () => {
+    await client.call('runBackup', { planId: plan.planId });
+  });
+  const cancel = useAction(async (jobId: string) => {
+    await client.call('cancelJob', { jobId });
+  });
+  const tone = planTone(plan);
+  const progress = plan.running?.progress ?? null;
+  const headingId = `plan-${plan.planId}`;
+
+  return (
+    <article className={`plan-card tone-${tone}`} aria-labelledby={headingId}>
+      <header className="plan-head">
+        <h2 id={headingId} className="plan-title">{plan.planId}</h2>
+        <span className={`pill tone-${tone}`}>{t(`ui.planState.${plan.running ? 'running' : plan.state}` as MessageKey)}</span>
+      </header>
+      <p className="plan-paths" title={plan.paths.join('\n')}>{plan.paths.join(', ')}</p>
+
+      {plan.running ? (
+        <div className="plan-progress">
+          <ProgressBar value={progress?.percentDone ?? 0} label={t('ui.status.progressLabel', { plan: plan.planId })} />
+          <p className="progress-line">
+            <strong>{t('ui.common.percent', { percent: Math.round((progress?.percentDone ?? 0) * 100) })}</strong>
+            {progress && progress.totalFiles > 0 ? <span>{t('ui.status.files', { done: progress.filesDone, total: progress.totalFiles })}</span> : null}
+            {progress?.secondsRemaining !== undefined ? <span>{t('ui.status.eta', { duration: formatDuration(progress.secondsRemaining * 1000) })}</span> : null}
+          </p>
+          {progress?.currentFiles[0] ? <p className="current-file" title={progress.currentFiles[0]}>{baseName(progress.currentFiles[0])}</p> : null}
+          {!progress ? <p className="muted">{t('ui.status.starting')}</p> : null}
+        </div>
+      ) : (
+        <dl className="facts">
+          <div>
+            <dt>{t('ui.status.lastBackup')}</dt>
+            <dd>
+              {plan.lastSuccessAt ? <time dateTime={plan.lastSuccessAt} title={formatDateTime(plan.lastSuccessAt)}>{formatRelative(plan.lastSuccessAt, now)}</time> : t('ui.status.never')}
+            </dd>
+          </div>
+          {plan.lastOutcome ? (
+            <div>
+              <dt>{t('ui.status.lastResult')}</dt>
+              <dd>{t(`ui.outcome.${plan.lastOutcome}` as MessageKey)}</dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>{t('ui.status.nextRun')}</dt>
+            <dd>{plan.nextRunAt ? <time dateTime={plan.nextRunAt} title={formatDateTime(plan.nextRunAt)}>{formatRelative(plan.nextRunAt, now)}</time> : t('ui.status.noSchedule')}</dd>
+          </div>
+          {plan.lastBackupBytes !== null ? (
+            <div>
+              <dt>{t('ui.status.size')}</dt>
+              <dd>{formatBytes(plan.lastBackupBytes)}</dd>
+            </div>
+          ) : null}
+        </dl>
+      )}
+
+      {plan.lastCause && !plan.running && (plan.state === 'failed' || plan.state === 'warning') ? (
+        <p className="plan-cause">{t(`cause.${plan.lastCause}` as MessageKey)}</p>
+      ) : null}
+      {backup.error ? <ErrorNotice error={backup.error} onDismiss={() => backup.setError(null)} /> : null}
+      {cancel.error ? <ErrorNotice error={cancel.error} onDismiss={() => cancel.setError(null)} /> : null}
+
+      <div className="plan-actions">
+        {plan.running ? (
+          <button type="button" className="btn btn-secondary" disabled={cancel.busy} onClick={() => void cancel.run(plan.running!.jobId)}>
+            {t('ui.status.cancel')}
+          </button>
+        ) : appInfo.capabilities.backupNow ? (
+          <button type="button" className="btn btn-primary" disabled={backup.busy} onClick={() => void backup.run()}>
+            {t('ui.status.backupNow')}
+          </button>
+        ) : null}
+        {plan.managed ? <span className="muted small">{t('ui.status.managed')}</span> : null}
+      </div>
+    </article>
+  );
+}
