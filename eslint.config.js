@@ -36,7 +36,7 @@ export default tseslint.config(
           { name: 'electron', message: 'The renderer talks to the host only through the API client.' },
           ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser sandbox: no Node built-ins.' })),
         ],
-        patterns: [{ group: ['**/electron/core/**/*.ts', '!**/electron/core/api*', '!**/electron/core/i18n/**'], message: 'The renderer may only import the shared contract and messages from the core.' }],
+        patterns: [{ regex: 'electron/core/(?!(api|errors|config/backrest-schema)\\.js$|i18n/)', message: 'The renderer may only import the shared contract and messages from the core.' }],
       }],
     },
   },

@@ -1,7 +1,7 @@
 // Bundles the Electron main process and the preload with esbuild (shipped with Vite) into dist/:
 //   dist/electron/main/index.js      ESM, Node 22 (Electron 39), better-sqlite3 and electron external
 //   dist/electron/preload/index.cjs  CommonJS: sandboxed preloads cannot load ESM or other files
-// The renderer is built separately by Vite (renderer/dist). Run: npx tsx scripts/build-electron.ts
+// The renderer is built separately by Vite (dist/renderer). Run: npx tsx scripts/build-electron.ts
 import { build, type BuildOptions } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -37,7 +37,7 @@ describe('electron-builder.yml', () => {
 
   it('ships only bundled output and bundles restic per platform', () => {
     const files = config.files as string[];
-    expect(files.filter((f) => !f.startsWith('!'))).toEqual(['package.json', 'dist/electron/main/**', 'dist/electron/preload/**', 'renderer/dist/**']);
+    expect(files.filter((f) => !f.startsWith('!'))).toEqual(['package.json', 'dist/electron/main/**', 'dist/electron/preload/**', 'dist/renderer/**']);
     for (const excluded of ['!**/*.ts', '!**/*.test.*', '!**/*.map']) expect(files).toContain(excluded);
     expect(config.extraResources[0]).toMatchObject({ from: 'resources/restic/${platform}/${arch}', to: 'restic' });
     expect(config.asar).toBe(true);

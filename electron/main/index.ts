@@ -33,7 +33,7 @@ const overdueCheckMs = 60 * 60_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = app.getAppPath();
 const preloadPath = path.join(here, '..', 'preload', 'index.cjs');
-const rendererRoot = path.join(appRoot, 'renderer', 'dist');
+const rendererRoot = path.join(appRoot, 'dist', 'renderer');
 const iconsDir = app.isPackaged ? path.join(process.resourcesPath, 'icons') : path.join(appRoot, 'resources', 'icons');
 // Only unpackaged development may point windows at the Vite dev server.
 const devServerOrigin = !app.isPackaged ? process.env.COFRE_RENDERER_DEV_URL ?? null : null;

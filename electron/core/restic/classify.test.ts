@@ -27,6 +27,8 @@ const samples: [string, typeof v14, number, string, string][] = [
   ['local disk full', v14, 1, 'Fatal: unable to save snapshot: write /repo/data/ab/abcd: no space left on device', 'storage-full'],
   ['bad extra flag', v18, 1, 'unknown flag: --frobnicate', 'invalid-input'],
   ['unknown snapshot', v18, 1, '{"message_type":"exit_error","code":1,"message":"no matching ID found for prefix \\"c35c005d\\""}', 'invalid-input'],
+  ['0.14 no backup path exists', v14, 1, '/tmp/x/gone does not exist, skipping\nFatal: all target directories/files do not exist', 'invalid-input'],
+  ['0.18 no backup path exists', v18, 1, '{"message_type":"exit_error","code":1,"message":"Fatal: all source directories/files do not exist"}', 'invalid-input'],
   ['something new', v18, 1, 'Fatal: the moon is in the wrong phase', 'unknown'],
   ['unknown exit code', v18, 42, '', 'unknown'],
 ];

@@ -26,7 +26,7 @@ const textRules: [RegExp, FailureCause][] = [
     'server-unreachable',
   ],
   [/repository does not exist|Is there a repository at the following location\?|unable to open config file|config file does not exist/i, 'no-repository'],
-  [/unknown flag|unknown shorthand flag|invalid argument|no matching ID found|invalid id|ambiguous|is not a valid|accepts \d+ arg|requires at least|Fatal: invalid|no such snapshot/i, 'invalid-input'],
+  [/unknown flag|unknown shorthand flag|invalid argument|no matching ID found|invalid id|ambiguous|is not a valid|accepts \d+ arg|requires at least|Fatal: invalid|no such snapshot|all (target|source) directories\/files do not exist/i, 'invalid-input'],
 ];
 
 /** The cause a piece of restic text points at, or undefined when it says nothing known. */

@@ -409,14 +409,13 @@ export class ResticEngine {
     if (caps.restoreJson) args.push('--json');
     for (const include of req.include) args.push(`--include=${escapeRestorePattern(normaliseSnapshotPath(include))}`);
     args.push(...positional([req.snapshotId]));
-    let result: RestoreResult | undefined;
     await this.spawn(args, call).drain((line) => {
       const message = parseRestoreLine(line);
       if (message?.kind === 'status') call.onProgress?.(message.progress);
-      else if (message?.kind === 'summary') result = { filesRestored: message.filesRestored, bytesRestored: message.bytesRestored };
     });
-    // 0.14 prints no summary: count what landed in the staging folder.
-    return result ?? (await countTree(req.target));
+    // 0.14 prints no summary and 0.16+ counts folders as files: count what landed in the staging
+    // folder (empty before), the same way on every version.
+    return countTree(req.target);
   }
 }
 
