@@ -36,7 +36,7 @@ export interface Cofre {
   /** Calls the contract as a script would (the server's default session). */
   api<T = unknown>(method: string, input?: unknown): Promise<T>;
   /** A Backrest config.json with one repository (this REST server) and one plan over `documents`. */
-  backrestConfig(options?: { repoPassword?: string; planId?: string; repoId?: string }): string;
+  backrestConfig(options?: { repoPassword?: string; planId?: string; repoId?: string; autoInitialize?: boolean }): string;
   /** Runs a backup through the API and waits until it is finished; returns the snapshot id. */
   backup(planId: string): Promise<string>;
   stop(): Promise<void>;
@@ -126,7 +126,7 @@ export async function startCofre(options: CofreOptions = {}): Promise<Cofre> {
             password: o.repoPassword ?? repoPassword,
             env: [`RESTIC_REST_USERNAME=${restUser}`, `RESTIC_REST_PASSWORD=${restPassword}`],
             flags: [],
-            autoInitialize: true,
+            autoInitialize: o.autoInitialize ?? true,
           },
         ],
         plans: [

@@ -40,6 +40,7 @@ const optionSpec = {
   port: { type: 'string' },
   static: { type: 'string' },
   verbose: { type: 'boolean', default: false },
+  technician: { type: 'boolean', default: false },
 } as const;
 
 export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -71,7 +72,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
     });
     try {
-      const session = await cliSession(agent, env);
+      const session = await cliSession(agent, env, values.technician);
       const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args };
       setLocale(ctx.locale);
       return await commands[command as CommandName](ctx);
@@ -112,11 +113,15 @@ function defaultIo(): Io {
   return { out: (text) => process.stdout.write(text + '\n'), err: (text) => process.stderr.write(text + '\n') };
 }
 
-/** The CLI is run by the machine's user; technician methods need the password when policy sets one. */
-async function cliSession(agent: Agent, env: NodeJS.ProcessEnv): Promise<SessionRef> {
+/**
+ * The CLI acts for the machine's user. `--technician` (or COFRE_TECHNICIAN_PASSWORD) logs in as
+ * technician, which widens restore to every path and is needed for settings when the policy sets
+ * a technician password.
+ */
+async function cliSession(agent: Agent, env: NodeJS.ProcessEnv, technician: boolean): Promise<SessionRef> {
   const session = agent.createSession();
   const password = env.COFRE_TECHNICIAN_PASSWORD;
-  if (password) await call(agent, session, 'technicianLogin', { password });
+  if (password || technician) await call(agent, session, 'technicianLogin', { password: password || '-' });
   return session;
 }
 

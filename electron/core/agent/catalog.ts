@@ -47,7 +47,9 @@ export class Catalog {
 
   scope(session: SessionRef): RestoreScope {
     const { hostname, homeDir } = this.ctx.identity;
-    if (this.ctx.isTechnician(session)) return { technician: true, hostname, roots: ['/'] };
+    // Only an explicit technician login widens the scope: settings may be open on a machine without
+    // a technician password, but a user's restore view still stays inside their own folders.
+    if (this.ctx.sessions.isTechnician(session)) return { technician: true, hostname, roots: ['/'] };
     const policy = this.ctx.policy;
     if (policy.capabilities().restoreOutsideHome) return { technician: false, hostname, roots: ['/'] };
     return { technician: false, hostname, roots: [fromLocalPath(homeDir), ...policy.restoreRoots().map((root) => fromLocalPath(root))] };
@@ -131,6 +133,21 @@ export class Catalog {
       await this.index.ensureIndexed(snapshot, engine, { signal });
     }
     return snapshot.id;
+  }
+
+  /**
+   * Indexes, now, every snapshot the session may see that is not indexed yet (search and versions
+   * across all snapshots need them). Each snapshot is indexed once in its life.
+   */
+  async ensureAllIndexed(session: SessionRef, signal?: AbortSignal): Promise<void> {
+    const scope = this.scope(session);
+    for (const repo of this.ctx.config().repos) {
+      const visible = (await this.repoSnapshots(repo)).filter((s) => scope.technician || s.hostname.toLowerCase() === scope.hostname.toLowerCase());
+      const missing = visible.filter((s) => !this.index.isIndexed(s.id));
+      if (missing.length === 0) continue;
+      const engine = await this.ctx.engines.forRepo(repo);
+      for (const snapshot of missing) await this.index.ensureIndexed(snapshot, engine, { signal });
+    }
   }
 
   /** Indexes a repository's unindexed snapshots one after another, in a lane of its own. */

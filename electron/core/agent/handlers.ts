@@ -130,6 +130,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
 
     async search(input, session) {
       requireCapability('restore');
+      if (!input.snapshotId) await ctx.catalog.ensureAllIndexed(session);
       const snapshotIds = input.snapshotId ? [await ctx.catalog.ensureIndexed(session, input.snapshotId)] : undefined;
       const page = ctx.catalog.index.search(ctx.catalog.scope(session), input.pattern, { snapshotIds, limit: input.limit, offset: input.offset });
       return { items: page.items.map((hit) => ({ ...toEntry(hit), snapshotId: hit.snapshotId, snapshotTime: hit.snapshotTime })), total: page.total };
@@ -137,6 +138,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
 
     async versions(input, session) {
       requireCapability('restore');
+      await ctx.catalog.ensureAllIndexed(session);
       const versions = ctx.catalog.index.versions(ctx.catalog.scope(session), parseSnapshotPath(toSnapshotForm(input.path)));
       return versions.map((v) => ({ size: v.size, mtime: v.mtime, snapshots: v.snapshots }));
     },

@@ -141,6 +141,10 @@ describe('status model', () => {
     expect(bannerFor(status({ health: 'ok' }), appInfo)).toMatchObject({ tone: 'ok', cause: null });
     expect(bannerFor(status({ health: 'ok' }), { configured: false } as AppInfo).tone).toBe('not-configured');
     expect(bannerFor(null, null).tone).toBe('unknown');
+    const never = { ...status({ health: 'overdue' }), plans: [{ state: 'never' }] } as AgentStatus;
+    expect(bannerFor(never, appInfo)).toMatchObject({ tone: 'overdue', title: 'ui.planState.never' });
+    const late = { ...status({ health: 'overdue' }), plans: [{ state: 'overdue' }, { state: 'never' }] } as AgentStatus;
+    expect(bannerFor(late, appInfo)).toMatchObject({ tone: 'overdue', title: 'ui.health.overdue' });
   });
 
   it('pauses for an hour or until tomorrow morning', () => {

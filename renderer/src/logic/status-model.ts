@@ -21,6 +21,11 @@ export function bannerFor(status: AgentStatus | null, appInfo: AppInfo | null): 
   if ((tone === 'failed' || tone === 'warning' || tone === 'overdue') && status.cause) {
     return { tone, title, cause: `cause.${status.cause}` as MessageKey, action: `cause.${status.cause}.action` as MessageKey };
   }
+  // The agent reports a plan that never ran as "overdue"; right after setting Cofre up that reads as
+  // a failure. Say what is true instead: there is no backup yet (still orange: nothing is protected).
+  if (tone === 'overdue' && status.plans.length > 0 && status.plans.every((p) => p.state === 'never' || p.state === 'ok')) {
+    return { tone, title: 'ui.planState.never', cause: null, action: 'ui.health.overdue.action' };
+  }
   if (tone === 'overdue') return { tone, title, cause: null, action: 'ui.health.overdue.action' };
   return { tone, title, cause: null, action: null };
 }

@@ -186,7 +186,8 @@ function ReportView({ report }: { report: RestoreReport }) {
     <div className="report">
       <p>{t('ui.report.destination', { path: report.destination })}</p>
       <dl className="report-counts">
-        {rows.filter(([, n], i) => n > 0 || i === 0).map(([label, n]) => (
+        {/* "Restaurados: 0" beside "Mantidos os dois: 1" read as if nothing came back: zeros stay hidden. */}
+        {rows.filter(([, n], i) => n > 0 || (i === 0 && rows.every(([, m]) => m === 0))).map(([label, n]) => (
           <div key={label}>
             <dt>{label}</dt>
             <dd>{n}</dd>

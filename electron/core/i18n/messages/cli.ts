@@ -17,7 +17,7 @@ Commands:
   serve [--port N]               run the agent and its web interface on 127.0.0.1
 
 Global options:
-  --config FILE  --policy FILE  --data-dir DIR  --restic FILE  --lang pt-BR|en  --json  --help
+  --config FILE  --policy FILE  --data-dir DIR  --restic FILE  --lang pt-BR|en  --json  --technician  --help
 Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
   'cli.unknownCommand': 'Unknown command "{command}". Run "cofre --help" for the list of commands.',
   'cli.badArguments': 'Invalid arguments: {details}. Run "cofre --help".',
@@ -75,7 +75,7 @@ Comandos:
   serve [--port N]               executa o agente e a interface web em 127.0.0.1
 
 Opções globais:
-  --config ARQUIVO  --policy ARQUIVO  --data-dir PASTA  --restic ARQUIVO  --lang pt-BR|en  --json  --help
+  --config ARQUIVO  --policy ARQUIVO  --data-dir PASTA  --restic ARQUIVO  --lang pt-BR|en  --json  --technician  --help
 Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
     'cli.unknownCommand': 'Comando desconhecido "{command}". Execute "cofre --help" para ver os comandos.',
     'cli.badArguments': 'Argumentos inválidos: {details}. Execute "cofre --help".',

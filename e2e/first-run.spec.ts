@@ -1,0 +1,43 @@
+// First run: a new computer. The user (or the technician beside them) connects Cofre to the
+// organization's REST server: address, server user and password, repository password; tests the
+// connection, initialises the repository and lands on the status screen with "not yet backed up".
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, screenshotPath, test } from './support/cofre.js';
+
+test('user connects Cofre to the server, tests the connection, initialises and sees "not yet backed up"', async ({ page, cofre }) => {
+  await page.goto(cofre.url);
+  await expect(page.getByRole('heading', { level: 1, name: 'O Cofre ainda não foi configurado' })).toBeVisible();
+  await page.getByRole('link', { name: 'Configurar o Cofre' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Bem-vindo ao Cofre' })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('first-run') });
+  await page.getByRole('button', { name: /Conectar ao servidor da organização/ }).click();
+
+  await page.getByRole('textbox', { name: 'Endereço do repositório' }).fill(cofre.repoUri);
+  await page.getByRole('textbox', { name: 'Usuário do servidor' }).fill(cofre.restUser);
+  await page.getByLabel('Senha do servidor').fill(cofre.restPassword);
+  await page.getByLabel('Senha do repositório').fill(cofre.repoPassword);
+  await page.getByRole('textbox', { name: /Pastas/ }).fill(cofre.documents);
+
+  await page.getByRole('button', { name: 'Testar conexão' }).click();
+  await expect(page.getByText('A conexão funciona. O repositório ainda não existe e será criado quando você inicializá-lo.')).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({ path: screenshotPath('first-run-server') });
+
+  await page.getByRole('button', { name: 'Salvar e inicializar' }).click();
+
+  // Back on the status screen: configured, one plan, nothing backed up yet.
+  await expect(page.getByRole('heading', { level: 1, name: 'O Cofre ainda não foi configurado' })).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByRole('heading', { level: 1, name: 'Ainda sem backup' })).toBeVisible();
+  await expect(page.getByRole('article', { name: 'documentos' }).getByText('Ainda sem backup').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Fazer backup agora' })).toBeVisible();
+  await page.screenshot({ path: screenshotPath('status-never') });
+
+  // The repository really exists on the server now.
+  const repoName = new URL(cofre.repoUri.replace(/^rest:/, '')).pathname.replace(/\//g, '');
+  expect(existsSync(join(cofre.rest.dataDir, repoName, 'config'))).toBe(true);
+  const { config } = await cofre.api<{ config: { repos: Array<{ uri: string; password?: string }>; plans: Array<{ paths: string[] }> } }>('getConfig', {});
+  expect(config.repos.map((r) => r.uri)).toEqual([cofre.repoUri]);
+  expect(config.repos[0]?.password).toBeUndefined(); // the password lives in the secret store
+  expect(config.plans[0]?.paths).toEqual([cofre.documents]);
+});
