@@ -26,6 +26,15 @@ test('user backs up now, sees the backup running and then protected with the tim
   await expect(card.getByRole('button', { name: 'Fazer backup agora' })).toBeEnabled();
   await page.screenshot({ path: screenshotPath('status-ok') });
 
+  // Pausing for an hour says so, and resuming brings the protected state back.
+  await page.getByRole('button', { name: 'Pausar backups' }).click();
+  await page.getByRole('menuitem', { name: 'Por 1 hora' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Os backups estão pausados' })).toBeVisible();
+  await expect(page.getByText(/^Pausado até /)).toBeVisible();
+  await page.screenshot({ path: screenshotPath('status-paused') });
+  await page.getByRole('button', { name: 'Retomar backups' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Seus arquivos estão protegidos' })).toBeVisible();
+
   // The history lists the backup as a success.
   await page.getByRole('navigation', { name: 'Seções principais' }).getByRole('link', { name: 'Histórico' }).click();
   const row = page.getByRole('row').filter({ hasText: 'documentos' }).first();

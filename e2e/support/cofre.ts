@@ -9,9 +9,18 @@ import { test as base } from '@playwright/test';
 import { hashTechnicianPassword } from '../../electron/core/policy/technician.js';
 import { makeTempDir, removeDir, repoRoot, resticBinary, startRestServer, type RestServer } from '../../test/fixtures/index.js';
 
+/** What a policy needs to point at this test's server and folders. */
+export interface PolicyContext {
+  repoUri: string;
+  documents: string;
+  restUser: string;
+  restPassword: string;
+  repoPassword: string;
+}
+
 export interface CofreOptions {
   /** The machine policy (policy.json content); undefined = no policy file at all. */
-  policy?: Record<string, unknown>;
+  policy?: Record<string, unknown> | ((context: PolicyContext) => Record<string, unknown>);
   /** Sets `technicianPasswordHash` in the policy (a policy is written even if `policy` is absent). */
   technicianPassword?: string;
 }
@@ -79,7 +88,8 @@ export async function startCofre(options: CofreOptions = {}): Promise<Cofre> {
 
     let policyPath = join(root, 'no-policy.json'); // never created: "no policy"
     if (options.policy || options.technicianPassword) {
-      const policy: Record<string, unknown> = { ...(options.policy ?? {}) };
+      const given = typeof options.policy === 'function' ? options.policy({ repoUri, documents, restUser, restPassword, repoPassword }) : options.policy;
+      const policy: Record<string, unknown> = { ...(given ?? {}) };
       if (options.technicianPassword) policy.technicianPasswordHash = await hashTechnicianPassword(options.technicianPassword);
       policyPath = join(root, 'policy.json');
       await writeFile(policyPath, JSON.stringify(policy, null, 2));

@@ -382,7 +382,8 @@ function untilSignal(): Promise<void> {
   });
 }
 
-const isEntryPoint = process.argv[1] !== undefined && /cofre(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+// bin/cofre.mjs imports main(); running this file directly (`tsx electron/cli/main.ts`) works too.
+const isEntryPoint = process.argv[1] !== undefined && /cli[\\/]main\.ts$/.test(process.argv[1]);
 if (isEntryPoint) {
   main(process.argv.slice(2)).then(
     (code) => {

@@ -2,6 +2,7 @@
 // gone for a few seconds. Each asserts what the user sees (events, status, history) and that
 // nothing is lost (the next backup succeeds without help and `restic check` passes).
 import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../electron/core/secrets/index.js';
@@ -21,6 +22,10 @@ async function resticCheck(bin: ResticBinary, server: RestServer, repo: string):
   return { exitCode: r.exitCode, out: r.stdout + r.stderr };
 }
 
+async function resticUnlock(bin: ResticBinary, server: RestServer, repo: string): Promise<void> {
+  await rawRestic(bin.bin, ['unlock'], { ...restRepoEnv(bin, server.repoUri(repo), rest), RESTIC_PASSWORD: faultSecrets.repoPassword });
+}
+
 async function snapshotCount(bin: ResticBinary, server: RestServer, repo: string): Promise<number> {
   const r = await rawRestic(bin.bin, ['snapshots', '--json', '--no-lock'], { ...restRepoEnv(bin, server.repoUri(repo), rest), RESTIC_PASSWORD: faultSecrets.repoPassword });
   return (JSON.parse(r.stdout) as unknown[]).length;
@@ -33,6 +38,11 @@ describe('backups interrupted half-way', () => {
   let server: RestServer;
   let dir: string;
   let big: string;
+  // What the scenarios saw, for the tests below that pin known product bugs (it.fails).
+  const observed: {
+    checkAfterKill?: { status: string; error: unknown };
+    outage: Record<string, { statuses: string[]; saidUnreachable: boolean; unfinishedRows: number }>;
+  } = { outage: {} };
 
   beforeAll(async () => {
     server = await startRestServer({ users: { [rest.user]: rest.password } });
@@ -69,7 +79,6 @@ describe('backups interrupted half-way', () => {
 
       const finished = await rig.finished(jobId, 60_000);
       expect(finished.status).toBe('failure');
-      console.log('KILLED', JSON.stringify(finished.error));
       expect(finished.error?.message).toBeTruthy();
       expect(rig.finishedEvents(jobId)).toHaveLength(1);
       const rows = readHistory(dataDir).filter((r) => r.type === 'backup');
@@ -78,22 +87,28 @@ describe('backups interrupted half-way', () => {
       expect(status.plans[0]).toMatchObject({ planId: 'docs', state: 'failed', lastOutcome: 'failure' });
 
       // The user presses "back up now" again: no unlock, no human help.
+      let t0 = Date.now();
       const again = await backupNow(rig, 'docs');
+      console.log('again ms', Date.now() - t0);
       expect(again.finished.status, JSON.stringify(again.finished.error)).toBe('success');
       expect(await snapshotCount(restic, server, 'kill-restic')).toBe(1);
       expect((await rig.ok<AgentStatus>('getStatus', {})).plans[0]).toMatchObject({ state: 'ok', lastOutcome: 'success' });
 
-      // The technician's check through the agent works too (the killed restic left a stale lock).
+      // The technician's "check repository" right after, still without any human unlock.
       const check = await rig.ok<{ jobId: string }>('checkRepo', { repoId: 'r1' });
-      const checked = await rig.finished(check.jobId, 120_000);
-      expect.soft(checked.status, JSON.stringify(checked.error)).toBe('success');
+      t0 = Date.now();
+      observed.checkAfterKill = await rig.finished(check.jobId, 120_000);
+      console.log('check ms', Date.now() - t0, JSON.stringify(observed.checkAfterKill.error));
+
+      // Nothing lost: once stale locks are gone (restic unlock removes only those), the repository is sound.
+      await resticUnlock(restic, server, 'kill-restic');
       const raw = await resticCheck(restic, server, 'kill-restic');
       expect(raw.exitCode, raw.out).toBe(0);
       recordFigure('faults', { name: 'restic killed mid-backup', injected: 1, survived: 1 });
     } finally {
       await rig.close();
     }
-  });
+  }, 240_000);
 
   it('the agent process killed mid-backup: the run shows as interrupted and the next backup succeeds', async () => {
     const dataDir = join(dir, 'kill-agent');
@@ -116,8 +131,8 @@ describe('backups interrupted half-way', () => {
       // Running row in the history and restic uploading: now pull the plug on the whole process tree.
       await waitFor(() => readHistorySafe(dataDir).some((r) => r.type === 'backup' && r.status === 'running'), 60_000, 'a running backup row');
       const resticChild = await waitFor(async () => (await descendantProcesses(child.pid!, 'restic')).find((c) => c.cmdline.includes(' backup ')), 30_000, 'restic backup under the CLI');
-      await new Promise((r) => setTimeout(r, 1500));
       expect(resticChild.pid).toBeGreaterThan(0);
+      await waitFor(async () => (await packFiles(join(server.dataDir, 'kill-agent'))) >= 1, 60_000, 'a first pack uploaded');
       process.kill(-child.pid!, 'SIGKILL');
       await exited;
     } finally {
@@ -142,13 +157,14 @@ describe('backups interrupted half-way', () => {
       expect(again.finished.status, JSON.stringify(again.finished.error)).toBe('success');
       expect(readHistory(dataDir).filter((r) => r.type === 'backup').map((r) => r.status)).toEqual(['interrupted', 'success']);
       expect(await snapshotCount(restic, server, 'kill-agent')).toBe(1);
+      await resticUnlock(restic, server, 'kill-agent');
       const raw = await resticCheck(restic, server, 'kill-agent');
       expect(raw.exitCode, raw.out).toBe(0);
       recordFigure('faults', { name: 'agent process killed mid-backup', injected: 1, survived: 1 });
     } finally {
       await rig.close();
     }
-  });
+  }, 180_000);
 
   describe.each([
     { label: '0.18', when: 'mid-backup' as const },
@@ -190,15 +206,14 @@ describe('backups interrupted half-way', () => {
         expect(rig.finishedEvents(jobId)).toHaveLength(1);
         expect(await snapshotCount(bin, server, repo)).toBe(when === 'mid-backup' ? 1 : 2);
 
-        // History is honest: every backup row is finished, none left "running" by a retried attempt.
         const rows = readHistory(dataDir).filter((r) => r.type === 'backup');
-        expect.soft(rows.filter((r) => r.status === 'running' || r.status === 'pending')).toEqual([]);
         expect(rows.at(-1)?.status).toBe('success');
-
-        // While the server was away, the user was told so (status polled and status events).
         const all = [...seen, ...rig.statusEvents()];
-        const saidUnreachable = all.some((s) => s.cause === 'server-unreachable' || s.plans.some((p) => p.lastCause === 'server-unreachable'));
-        expect.soft(saidUnreachable, `statuses seen: ${JSON.stringify([...new Set(all.map((s) => `${s.health}/${s.cause}/${s.plans[0]?.state}/${s.plans[0]?.lastCause}`))])}`).toBe(true);
+        observed.outage[label] = {
+          statuses: [...new Set(all.map((s) => `${s.health}/${s.cause}/${s.plans[0]?.state}/${s.plans[0]?.lastCause}`))],
+          saidUnreachable: all.some((s) => s.cause === 'server-unreachable' || s.plans.some((p) => p.lastCause === 'server-unreachable')),
+          unfinishedRows: rows.filter((r) => r.status === 'running' || r.status === 'pending').length,
+        };
         const raw = await resticCheck(bin, server, repo);
         expect(raw.exitCode, raw.out).toBe(0);
         recordFigure('faults', { name: `REST server down ${when} (restic ${label})`, injected: 1, survived: 1 });
@@ -208,7 +223,40 @@ describe('backups interrupted half-way', () => {
       }
     });
   });
+
+  // ---- known product bugs (see the fault report); each turns green when the bug is fixed -------
+
+  // BUG: operations.ts runMaintenance() runs `restic check` without removing stale locks first, so
+  // a restic killed earlier (crash, power loss) makes every later check/prune fail with repo-locked
+  // until a technician presses "Unlock". `restic unlock` (without --remove-all) removes only stale
+  // locks and is safe to run first, as the backup path already does on retries.
+  it.fails('after restic was killed, the next repository check needs no human unlock', () => {
+    expect(observed.checkAfterKill?.status, JSON.stringify(observed.checkAfterKill?.error)).toBe('success');
+  });
+
+  // BUG: while restic waits for an unreachable server (its own retries, 0.17+) or the queue waits
+  // between attempts, getStatus and status events say only "running": nothing tells the user the
+  // server is unreachable. Expected: status.cause (or the plan's lastCause) = 'server-unreachable'.
+  it.fails.each(['0.18', '0.14'])('during the outage the status says "server unreachable" (restic %s)', (label) => {
+    const seen = observed.outage[label];
+    expect(seen?.saidUnreachable, JSON.stringify(seen?.statuses)).toBe(true);
+  });
+
+  // BUG: the queue emits 'job-started' for every attempt and operations.ts wireQueue() records a new
+  // history row each time, leaving the earlier attempts' rows 'running' (and 'interrupted' after
+  // the next start). Expected: one row per job, updated across attempts.
+  it.fails('a retried backup leaves no history row stuck in "running" (restic 0.14, queue retries)', () => {
+    expect(observed.outage['0.14']?.unfinishedRows).toBe(0);
+  });
 });
+
+async function packFiles(repoDir: string): Promise<number> {
+  let count = 0;
+  for (const sub of await readdir(join(repoDir, 'data')).catch(() => [] as string[])) {
+    count += (await readdir(join(repoDir, 'data', sub)).catch(() => [] as string[])).length;
+  }
+  return count;
+}
 
 function readHistorySafe(dataDir: string): ReturnType<typeof readHistory> {
   try {

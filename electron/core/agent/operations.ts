@@ -39,6 +39,7 @@ export class Operations {
   private readonly progress = new Map<string, BackupProgress>();
   private readonly jobPlans = new Map<string, string>();
   private pausedUntil: Date | null = null;
+  private longLived = false;
 
   constructor(
     private readonly ctx: AgentContext,
@@ -68,6 +69,7 @@ export class Operations {
   }
 
   startScheduler(): void {
+    this.longLived = true;
     this.scheduler.start();
   }
 
@@ -351,7 +353,9 @@ export class Operations {
     if (outcome.status !== 'success' && outcome.status !== 'warning') return;
     this.ctx.catalog.invalidate(repo.id);
     this.enqueueForget(plan, repo);
-    // Index the new snapshot right away so the restore window opens it instantly.
+    // A long-lived agent (tray, `cofre run`, `cofre serve`) indexes the new snapshot right away so
+    // the restore window opens it instantly; a one-shot CLI backup leaves it to on-demand indexing.
+    if (!this.longLived) return;
     void this.ctx.catalog.repoSnapshots(repo, { fresh: true })
       .then((snapshots) => this.ctx.catalog.scheduleIndexing(repo, snapshots.filter((s) => s.hostname === this.ctx.identity.hostname).slice(0, 5)))
       .catch(() => undefined);

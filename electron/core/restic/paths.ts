@@ -65,8 +65,8 @@ export class TreePathMapper {
   }
 
   /**
-   * Feeds one node path; returns the mapped paths that can be emitted now, in order. Returns an
-   * empty array while the mapping is undecided (the node is held).
+   * Feeds one node; `emit` receives it (and any held before it, in order) with its absolute path
+   * as soon as the mapping is known. While undecided the node is held.
    */
   push<T>(item: T, treePath: string, emit: (item: T, absolute: string) => void): void {
     const path = normaliseSnapshotPath(treePath);

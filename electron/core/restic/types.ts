@@ -29,7 +29,11 @@ export interface Capabilities {
   fullSnapshotIdInSummary: boolean;
   /** `check --json` (0.18.0+). */
   checkJson: boolean;
-  /** `ls` prints absolute paths (0.15+); 0.14 prints paths relative to the common root. */
+  /**
+   * Informative only, always true. Verified on 0.14.0 and 0.18.0: both print the paths stored in
+   * the tree, absolute when the backup was given absolute paths and relative to the working
+   * directory otherwise. ResticEngine.ls/find map both cases to absolute paths on every version.
+   */
   lsAbsolutePaths: boolean;
 }
 
