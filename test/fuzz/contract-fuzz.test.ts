@@ -120,7 +120,6 @@ describe('contract fuzzer: every method, every face', () => {
 
   /** Undoes whatever an accepted config-changing case did, before the next case runs. */
   async function restoreBaseline(): Promise<void> {
-    await techCall('setRepoSecrets', { repoId: 'local', password: repoPassword });
     await refreshConfig();
     await techCall('setConfig', { config: { ...baseline, modno: currentConfig.modno }, modno: currentConfig.modno });
     await techCall('setRepoSecrets', { repoId: 'local', password: repoPassword });
