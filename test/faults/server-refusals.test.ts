@@ -135,13 +135,18 @@ describe.each(['0.18', '0.14'] as const)('refusals by the server (restic %s)', (
         const { finished } = await backupNow(ao, 'docs');
         expect(finished.status, JSON.stringify(finished.error)).toBe('success');
         const forget = await waitForForget(ao, run + 1, 90_000);
-        expect(forget.status, JSON.stringify(forget.error)).toBe('warning');
-        expect(forget.error?.cause).toBe('append-only');
-        expect(forget.error?.message).toBeTruthy();
+        // The first forget has nothing to remove; the second must delete and is refused.
+        if (run === 1) {
+          expect(forget.status, JSON.stringify(forget.error)).toBe('warning');
+          expect(forget.error?.cause).toBe('append-only');
+          expect(forget.error?.message).toBeTruthy();
+        } else {
+          expect(forget.status, JSON.stringify(forget.error)).toBe('success');
+        }
         expect(Date.now() - started).toBeLessThan(90_000);
       }
       const forgets = ao.finishedEvents().filter((f) => f.kind === 'forget');
-      expect(forgets.map((f) => f.status)).toEqual(['warning', 'warning']);
+      expect(forgets.map((f) => f.status)).toEqual(['success', 'warning']);
       expect(readHistory(dataDir).filter((r) => r.type === 'forget' && r.status === 'failure')).toEqual([]);
       const status = await ao.ok<AgentStatus>('getStatus', {});
       expect(status.health).toBe('ok');
@@ -195,22 +200,45 @@ describe.skipIf(!canMount())('server storage full (tmpfs under the REST server)'
     if (mountPoint) unmount(mountPoint);
   });
 
-  it('is classified storage-full, the agent keeps answering, and backups succeed once space returns', async () => {
+  // rclone serve restic (the REST server available here) answers a full disk with HTTP 500, not
+  // rest-server's 507; restic retries a 500 for about 15 minutes. The scenario watches for a bounded
+  // time, then cancels, so the bug below is pinned without a 15-minute test.
+  const observedFull: { finished?: JobFinished; hungMs?: number } = {};
+
+  it('no crash while the disk is full: the job can be cancelled, and backups succeed once space returns', async () => {
     expect((await backupNow(rig, 'small')).finished.status).toBe('success');
     const started = Date.now();
-    const { jobId, finished } = await backupNow(rig, 'large', 150_000);
-    expectToldOnce(rig, jobId, finished, 'storage-full');
-    expect(Date.now() - started).toBeLessThan(120_000);
-    const status = await rig.ok<AgentStatus>('getStatus', {});
-    expect(status.plans.find((p) => p.planId === 'large')).toMatchObject({ state: 'failed', lastCause: 'storage-full' });
+    const { jobId } = await rig.ok<{ jobId: string }>('runBackup', { planId: 'large' });
+    const finished = await rig.finished(jobId, 75_000).catch(() => undefined);
+    if (finished) {
+      observedFull.finished = finished;
+    } else {
+      observedFull.hungMs = Date.now() - started;
+      // The agent still answers while restic loops on the full server.
+      expect((await rig.ok<AgentStatus>('getStatus', {})).plans.find((p) => p.planId === 'large')?.state).toBe('running');
+      await rig.ok('cancelJob', { jobId });
+      const cancelled = await rig.finished(jobId, 30_000);
+      expect(cancelled.status).toBe('cancelled');
+    }
+    expect(rig.finishedEvents(jobId)).toHaveLength(1);
 
     // The administrator frees space (here: the filesystem grows): the next backups just work.
     remount(mountPoint, 'size=96m');
     const again = await backupNow(rig, 'large', 150_000);
     expect(again.finished.status, JSON.stringify(again.finished.error)).toBe('success');
     expect((await backupNow(rig, 'small')).finished.status).toBe('success');
+    await rawRestic(restic.bin, ['unlock'], { ...restRepoEnv(restic, server.repoUri('full'), rest), RESTIC_PASSWORD: faultSecrets.repoPassword });
     const check = await rawRestic(restic.bin, ['check'], { ...restRepoEnv(restic, server.repoUri('full'), rest), RESTIC_PASSWORD: faultSecrets.repoPassword }, { reject: false, timeoutMs: 60_000 });
     expect(check.exitCode, check.stdout + check.stderr).toBe(0);
     recordFigure('faults', { name: 'server storage full', injected: 1, survived: 1 });
   }, 300_000);
+
+  // BUG (engine): restic retries the full server's HTTP 500 for ~15 minutes and ResticProcess
+  // (restic/run.ts watch()/retryVerdict in classify.ts) only gives up early on permanent causes
+  // or an unreachable server, so the job hangs and nobody is told. Expected: a failure classified
+  // 'storage-full' (with rest-server's 507) or at least a bounded give-up on repeated 5xx, within a minute or two.
+  it.fails('a full server disk ends the job within a minute, classified storage-full', () => {
+    expect(observedFull.hungMs, 'the backup was still running when cancelled').toBeUndefined();
+    expect(observedFull.finished?.error?.cause).toBe('storage-full');
+  });
 });

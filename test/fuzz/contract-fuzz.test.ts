@@ -17,7 +17,7 @@ import { MemorySecretStore } from '../../electron/core/secrets/index.js';
 import { startServer, type RunningServer } from '../../electron/server/server.js';
 import { generateTree, hashTree, makeTempDir, rawRestic, removeDir, resticBinary } from '../fixtures/index.js';
 import { recordFigure } from '../support/figures.js';
-import { hostilePath, leaksInternals, mutate, Rng, validInput, type FuzzWorld } from './fuzz-inputs.js';
+import { deepNest, hostilePath, leaksInternals, mutate, Rng, validInput, type FuzzWorld } from './fuzz-inputs.js';
 
 const seed = Number(process.env.COFRE_FUZZ_SEED ?? randomBytes(4).readUInt32LE(0));
 const restic = resticBinary('0.18');
@@ -328,7 +328,9 @@ describe('contract fuzzer: every method, every face', () => {
 
     await waitForIdle();
     // Still answering on both faces after everything.
-    expect((await agent.call('getStatus', {}, userSession)).ok).toBe(true);
+    const status = await agent.call('getStatus', {}, userSession);
+    const logTail = status.ok ? '' : ((await techCall('readLog', { limit: 30 })).lines as string[]).join('\n');
+    expect(status.ok, `${JSON.stringify(status)}\n${logTail}\n${[...inProcess.problems, ...overHttp.problems].join('\n')}`).toBe(true);
     expect((await httpCall('getAppInfo', '{}', userHeader)).status).toBe(200);
 
     const figures = {
@@ -437,5 +439,52 @@ describe('contract fuzzer: every method, every face', () => {
     // Other test files may add their own files here; only names this fuzzer sends as relative paths count.
     const added = (await readdir(process.cwd())).filter((name) => !cwdBefore.includes(name));
     expect(added.filter((name) => /^(C:|relativo|NUL|CON|AUX|PRN|COM1|LPT1|~|\$HOME|-rf|--password-file|\.\.|nada|repo)/i.test(name))).toEqual([]);
+  });
+});
+
+// Bugs the fuzzer found, pinned to the correct behaviour. `it.fails` until the product is fixed:
+// remove `.fails` then (and put the values back into fuzz-inputs.ts).
+describe('contract fuzzer: known bugs, asserting the correct behaviour', () => {
+  let dir: string;
+  let agent: Agent;
+  let session: SessionRef;
+
+  beforeAll(async () => {
+    dir = await makeTempDir('fuzz-bugs');
+    agent = await Agent.create({
+      configPath: join(dir, 'config.json'), policyPath: null, dataDir: dir, cacheDir: join(dir, 'cache'),
+      secrets: new MemorySecretStore(), resticBinary: restic.bin, locale: 'en',
+    });
+    session = agent.createSession({ technician: true });
+  });
+
+  afterAll(async () => {
+    await agent?.shutdown(5_000);
+    if (dir) await removeDir(dir);
+  });
+
+  // electron/core/agent/handlers.ts previewSchedule -> schedule/next-run.ts: an interval beyond what a
+  // Date holds gives an Invalid Date and `toISOString()` throws RangeError -> error.internal / HTTP 500.
+  it.fails('previewSchedule with an interval of 2^31 days or 1e15 hours is refused as invalid input, not an internal error', async () => {
+    for (const schedule of [{ maxFrequencyDays: 2 ** 31, clock: 'CLOCK_LOCAL' }, { maxFrequencyHours: 1e15, clock: 'CLOCK_UTC' }, { maxFrequencyHours: 2 ** 31 }]) {
+      const result = await agent.call('previewSchedule', { schedule }, session);
+      expect(result.ok ? 'ok' : result.error.code, JSON.stringify(schedule)).not.toBe('error.internal');
+    }
+  });
+
+  // electron/core/config (configSchema is z.looseObject, so unknown fields pass at any depth) +
+  // handlers.ts setConfig: a config with an unknown field nested ~3,000 levels deep is written to disk
+  // (18 MB of indentation), then every later call that reads the config overflows the stack:
+  // setConfig answers error.internal, and getStatus/pause/resume/getConfig/exportBackrest keep
+  // answering error.internal, also after a restart. Should be refused as invalid input (bounded depth
+  // and size of unknown fields), leaving the agent working.
+  it.fails('a config with a 3,000-level deep unknown field is refused and the agent keeps working', async () => {
+    const current = await agent.call('getConfig', {}, session);
+    if (!current.ok) throw new Error(current.error.message);
+    const config = (current.value as { config: Record<string, unknown> }).config;
+    const result = await agent.call('setConfig', { config: { ...config, extra: deepNest(3000) }, modno: config.modno }, session);
+    expect(result.ok ? 'ok' : result.error.code).not.toBe('error.internal');
+    const status = await agent.call('getStatus', {}, session);
+    expect(status.ok, JSON.stringify(status)).toBe(true);
   });
 });

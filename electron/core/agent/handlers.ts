@@ -70,7 +70,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const ok = await ctx.policy.verifyTechnician(input.password);
       if (!ok) {
         ctx.log.warn('technician login refused');
-        throw new CofreError('agent.technicianWrong', { cause: 'invalid-input' });
+        throw new CofreError('agent.technicianWrong');
       }
       ctx.sessions.elevate(session);
       ctx.log.info('technician logged in');

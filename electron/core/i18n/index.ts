@@ -61,7 +61,8 @@ export function formatBytes(bytes: number, locale: Locale = currentLocale): stri
   return new Intl.NumberFormat(locale, {
     style: 'unit',
     unit: byteUnits[unit],
-    unitDisplay: 'short',
+    // English's short form of "byte" has no plural ("12 byte"); the long form reads right.
+    unitDisplay: unit === 0 ? 'long' : 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
 }
