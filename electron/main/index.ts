@@ -13,7 +13,7 @@ import { Agent } from '../core/agent/agent.js';
 import { apiMethods, type AgentStatus, type ApiEvent, type ApiResult, type AppInfo, type SessionRef } from '../core/api.js';
 import { CofreError } from '../core/errors.js';
 import { t, type Locale } from '../core/i18n/index.js';
-import { EncryptedSecretStore, type StringEncryptor } from '../core/secrets/index.js';
+import { adoptPlainSecrets, EncryptedSecretStore, type StringEncryptor } from '../core/secrets/index.js';
 import { resolveAppRequest, mimeTypeFor } from './app-protocol.js';
 import { securityHeaders, withSecurityHeaders } from './csp.js';
 import { ipcChannel, ipcDesktopChannels, ipcEventChannel, isTrustedSender, isTrustedUrl } from './ipc-guard.js';
@@ -93,12 +93,15 @@ async function start(): Promise<void> {
     decrypt: (buf) => safeStorage.decryptString(buf),
     isAvailable: () => safeStorage.isEncryptionAvailable(),
   };
+  const secrets = new EncryptedSecretStore(paths.secretsPath, encryptor);
+  // Secrets put in place from the command line (IT pre-configuration) move into the OS-encrypted store.
+  if (encryptor.isAvailable()) await adoptPlainSecrets(path.join(paths.dataDir, 'secrets.json'), secrets);
   agent = await Agent.create({
     configPath: paths.configPath,
     policyPath: paths.policyPath,
     dataDir: paths.dataDir,
     cacheDir: paths.cacheDir,
-    secrets: new EncryptedSecretStore(paths.secretsPath, encryptor),
+    secrets,
     ...(app.isPackaged ? { resticBinary: bundledResticPath(process.resourcesPath, process.platform) } : {}),
     version: app.getVersion(),
   });

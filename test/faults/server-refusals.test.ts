@@ -209,7 +209,7 @@ describe.skipIf(!canMount())('server storage full (tmpfs under the REST server)'
     expect((await backupNow(rig, 'small')).finished.status).toBe('success');
     const started = Date.now();
     const { jobId } = await rig.ok<{ jobId: string }>('runBackup', { planId: 'large' });
-    const finished = await rig.finished(jobId, 75_000).catch(() => undefined);
+    const finished = await rig.finished(jobId, 40_000).catch(() => undefined);
     if (finished) {
       observedFull.finished = finished;
     } else {

@@ -6,6 +6,7 @@
 // error without stack text, and nothing outside the test's folders is written.
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +82,21 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
   while (!(await condition())) {
     if (Date.now() > until) throw new Error(`gave up waiting after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Ends the restic processes this test started for `uri` (by pid, children of this process only). */
+function killRestic(uri: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (ppid === process.pid && environ.includes(uri)) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone already
+    }
   }
 }
 
@@ -462,6 +478,23 @@ describe('contract fuzzer: known bugs, asserting the correct behaviour', () => {
     await agent?.shutdown(5_000);
     if (dir) await removeDir(dir);
   });
+
+  // electron/core/agent/connection.ts testConnection runs `restic cat config` with no time limit, and
+  // restic 0.18 retries an unreachable REST server for many minutes (still retrying after 300 s here):
+  // the settings' "Test connection" button spins for minutes instead of saying "server unreachable".
+  it.fails('testConnection to a server that refuses connections answers within 20 s as server-unreachable', async () => {
+    const uri = 'rest:http://127.0.0.1:1/cofre-fuzz-unreachable';
+    try {
+      const result = await Promise.race([
+        agent.call('testConnection', { repo: { id: 'rascunho', uri }, secrets: { password: 'x' } }, session),
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000)),
+      ]);
+      expect(result).not.toBe('timeout');
+      expect(result !== 'timeout' && result.ok && (result.value as { cause: string }).cause).toBe('server-unreachable');
+    } finally {
+      killRestic(uri);
+    }
+  }, 30_000);
 
   // electron/core/agent/handlers.ts previewSchedule -> schedule/next-run.ts: an interval beyond what a
   // Date holds gives an Invalid Date and `toISOString()` throws RangeError -> error.internal / HTTP 500.

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname as osHostname, homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { api, isApiMethod, type ApiEvent, type ApiHost, type ApiMethod, type ApiOutput, type ApiParsedInput, type ApiResult, type AppInfo, type Preferences, type SessionRef } from '../api.js';
+import { api, isApiMethod, type ApiEvent, type ApiHost, type ApiInput, type ApiMethod, type ApiOutput, type ApiParsedInput, type ApiResult, type AppInfo, type Preferences, type SessionRef } from '../api.js';
 import type { Config, Plan, Repo } from '../config/backrest-schema.js';
 import { ConfigStore, defaultConfig } from '../config/store.js';
 import { zodIssuesToProblems, problemToField } from '../config/field-problems.js';
@@ -191,6 +191,9 @@ export class Agent implements ApiHost {
     return () => this.listeners.delete(listener);
   }
 
+  /** Typed when the method is known at compile time (tests, CLI); faces pass untrusted names and input. */
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>, session: SessionRef): Promise<ApiResult<ApiOutput<M>>>;
+  call(method: string, input: unknown, session: SessionRef): Promise<ApiResult<unknown>>;
   async call(method: string, input: unknown, session: SessionRef): Promise<ApiResult<unknown>> {
     const locale = this.context.locale();
     if (!isApiMethod(method)) {

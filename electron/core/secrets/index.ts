@@ -2,3 +2,4 @@ export { MemorySecretStore, deleteRepoSecrets, repoEnvKey, repoPasswordKey, repo
 export type { SecretStore } from './secret-store.js';
 export { EncryptedSecretStore, FileSecretStore } from './file-secret-store.js';
 export type { StringEncryptor } from './file-secret-store.js';
+export { adoptPlainSecrets } from './adopt.js';
