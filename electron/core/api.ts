@@ -193,6 +193,8 @@ export const appInfoSchema = z.object({
   locked: z.array(z.string()),
   branding: z.object({ organization: z.string().nullable(), supportContact: z.string().nullable() }),
   enrollmentTemplate: z.string().nullable(),
+  /** Days without a successful backup before a plan counts as overdue (machine policy, default 3). */
+  overdueAfterDays: z.number(),
   preferences: preferencesSchema,
   configProblem: errorPayloadSchema.nullable(),
 });

@@ -26,8 +26,6 @@ import { buildTrayMenu, findMenuItem, type TrayAction, type TrayMenuItem, type W
 import { appScheme, popoverPosition, windowOptions, windowUrl } from './window-options.js';
 
 const e2e = process.env.COFRE_E2E === '1';
-/** Days without a successful backup before "backup overdue" is announced (until the policy exposes its own value). */
-const overdueDays = 3;
 const overdueCheckMs = 60 * 60_000;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -234,7 +232,7 @@ function onAgentEvent(event: ApiEvent): void {
 function checkOverdue(): void {
   if (!lastStatus) return;
   const decision = overdueNotifications(lastStatus, notifierState, {
-    level: appInfo?.preferences.notifications ?? 'problems', locale: locale(), now: new Date(), overdueDays,
+    level: appInfo?.preferences.notifications ?? 'problems', locale: locale(), now: new Date(), overdueDays: appInfo?.overdueAfterDays ?? 3,
   });
   notifierState = decision.state;
   decision.notifications.forEach(showNotification);

@@ -9,7 +9,7 @@ import { FileSecretStore } from '../../electron/core/secrets/index.js';
 import { generateTree, makeTempDir, rawRestic, removeDir, repoRoot, resticBinary, restRepoEnv, startRestServer, type ResticBinary, type RestServer } from '../fixtures/index.js';
 import {
   backupNow, Capture, childProcesses, configWith, descendantProcesses, faultSecrets, planConfig, readHistory, repoConfig, secretValues, startAgent, waitFor,
-  type AgentRig, type AgentStatus,
+  type AgentStatus,
 } from '../support/agent-rig.js';
 import { recordFigure } from '../support/figures.js';
 import { scanForSecrets } from '../support/secret-scan.js';

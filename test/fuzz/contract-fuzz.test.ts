@@ -6,6 +6,7 @@
 // error without stack text, and nothing outside the test's folders is written.
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request } from 'node:http';
+import { inspect } from 'node:util';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -83,6 +84,11 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
     if (Date.now() > until) throw new Error(`gave up waiting after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A case's input for a failure message: short, and safe for values that cannot become strings. */
+function show(input: unknown): string {
+  return inspect(input, { depth: 4, breakLength: Infinity, maxStringLength: 80, maxArrayLength: 5 }).slice(0, 400);
 }
 
 /** Ends the restic processes this test started for `uri` (by pid, children of this process only). */
@@ -286,11 +292,11 @@ describe('contract fuzzer: every method, every face', () => {
       inProcess.byMethod[c.method] = (inProcess.byMethod[c.method] ?? 0) + 1;
       try {
         const result = await agent.call(c.method, c.input, session);
-        judge(inProcess, `agent ${c.method} #${i}`, result);
+        judge(inProcess, `agent ${c.method} #${i} ${show(c.input)}`, result);
         if (result.ok && configChanging.has(c.method)) await restoreBaseline();
       } catch (error) {
         inProcess.crashes += 1;
-        note(inProcess, `agent ${c.method} #${i} threw ${error instanceof Error ? error.stack : String(error)}`);
+        note(inProcess, `agent ${c.method} #${i} threw ${error instanceof Error ? error.stack : String(error)}\n  input: ${show(c.input)}`);
       }
     }
 
@@ -303,7 +309,7 @@ describe('contract fuzzer: every method, every face', () => {
         const reply = await httpCall(c.method, bodyOf(c.input, rng), sessionId);
         if (reply.status >= 500) {
           overHttp.fiveXX += 1;
-          note(overHttp, `http ${c.method} #${n}: ${reply.status} ${reply.body.slice(0, 300)}`);
+          note(overHttp, `http ${c.method} #${n}: ${reply.status} ${reply.body.slice(0, 300)}\n  input: ${show(c.input)}`);
           return;
         }
         let parsed: ApiResult<unknown>;
@@ -314,7 +320,7 @@ describe('contract fuzzer: every method, every face', () => {
           note(overHttp, `http ${c.method} #${n}: body is not JSON: ${reply.body.slice(0, 200)}`);
           return;
         }
-        judge(overHttp, `http ${c.method} #${n}`, parsed);
+        judge(overHttp, `http ${c.method} #${n} ${show(c.input)}`, parsed);
         if ((reply.status === 200) !== (parsed.ok === true) || (reply.status !== 200 && (reply.status < 400 || reply.status > 499))) {
           overHttp.badErrors += 1;
           note(overHttp, `http ${c.method} #${n}: status ${reply.status} with ok=${String(parsed.ok)}`);

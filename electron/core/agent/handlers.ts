@@ -48,6 +48,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
         locked: ctx.policy.locked(),
         branding: { organization: policy.branding?.organization ?? null, supportContact: policy.branding?.supportContact ?? null },
         enrollmentTemplate: policy.enrollment?.uriTemplate ?? null,
+        overdueAfterDays: ctx.policy.overdueAfterDays(),
         preferences: prefs,
         configProblem: ctx.configProblem() ?? ctx.policy.problem,
       };

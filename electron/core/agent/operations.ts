@@ -336,6 +336,8 @@ export class Operations {
       },
     });
     this.ctx.statusChanged();
+    // A finished run moves "last run", and with it the next slot of interval schedules.
+    if (this.longLived && (job.kind === 'backup' || job.kind === 'check' || job.kind === 'prune')) this.scheduler.reschedule();
 
     if (job.kind !== 'backup' || !job.planId) return;
     const plan = this.ctx.config().plans.find((p) => p.id === job.planId);
@@ -421,14 +423,15 @@ export class Operations {
 
   // ---- scheduler state ---------------------------------------------------------------------------
 
+  /**
+   * When each task last started, from the shared history database: rows still running count too,
+   * so a backup another process (the CLI, the tray) is running is not fired again here.
+   */
   private lastRuns(): Map<string, Date> {
     const map = new Map<string, Date>();
-    for (const [planId, last] of this.history.lastByPlan()) {
-      if (last.lastAttemptAt) map.set(taskKey('backup', planId), new Date(last.lastAttemptAt));
-    }
-    for (const [repoId, when] of this.history.lastMaintenance()) {
-      if (when.check) map.set(taskKey('check', repoId), new Date(when.check));
-      if (when.prune) map.set(taskKey('prune', repoId), new Date(when.prune));
+    for (const [planId, at] of this.history.lastRunStarts('backup', 'plan')) map.set(taskKey('backup', planId), at);
+    for (const kind of ['check', 'prune'] as const) {
+      for (const [repoId, at] of this.history.lastRunStarts(kind, 'repo')) map.set(taskKey(kind, repoId), at);
     }
     return map;
   }
