@@ -6,19 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main.js';
+import { runCli } from './run-cli.js';
 import { generateTree, makeTempDir, rawRestic, removeDir, resticBinaries, restRepoEnv, startRestServer, type RestServer } from '../fixtures/index.js';
 
 const restUser = 'batatais';
 const restPassword = 'Rest-Secret-7391';
 const repoPassword = 'Repo-Secret-5528';
 
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) }, { ...process.env, LANG: 'pt_BR.UTF-8', ...env });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe.each(resticBinaries)('cofre CLI with restic $label', (restic) => {
   let server: RestServer;

@@ -4,15 +4,10 @@
 import { mkdir, readFile, readdir, writeFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main.js';
+import { runCli } from './run-cli.js';
 import { makeTempDir, removeDir, resticBinaries, startRestServer, type RestServer } from '../fixtures/index.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) }, { ...process.env, LANG: 'pt_BR.UTF-8' });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe.each(resticBinaries)('restore from the CLI with restic $label', (restic) => {
   let server: RestServer;
