@@ -74,7 +74,12 @@ export const planStatusSchema = z.object({
   nextRunAt: isoDate.nullable(),
   overdue: z.boolean(),
   managed: z.boolean(),
-  running: z.object({ jobId: z.string(), progress: backupProgressSchema.nullable() }).nullable(),
+  running: z.object({
+    jobId: z.string(),
+    progress: backupProgressSchema.nullable(),
+    /** Set while the backup waits out a transient problem (server unreachable, repository locked) and will retry. */
+    retryCause: failureCauseSchema.nullable().optional(),
+  }).nullable(),
 });
 export type PlanStatus = z.infer<typeof planStatusSchema>;
 

@@ -16,6 +16,8 @@ import { scanForSecrets } from '../support/secret-scan.js';
 
 const rest = { user: faultSecrets.restUser, password: faultSecrets.restPassword };
 const fastRetry = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 3000, jitter: 0 };
+// restic's own upload limit (KiB/s) keeps the big backup running ~8 s, so "mid-backup" is not a race.
+const slowUpload = { backup_flags: ['--limit-upload=8192'] };
 
 async function resticCheck(bin: ResticBinary, server: RestServer, repo: string): Promise<{ exitCode: number; out: string }> {
   const r = await rawRestic(bin.bin, ['check'], { ...restRepoEnv(bin, server.repoUri(repo), rest), RESTIC_PASSWORD: faultSecrets.repoPassword }, { reject: false, timeoutMs: 60_000 });
@@ -38,7 +40,7 @@ describe('backups interrupted half-way', () => {
   let server: RestServer;
   let dir: string;
   let big: string;
-  // What the scenarios saw, for the tests below that pin known product bugs (it.fails).
+  // What the scenarios saw, for the regression tests below (each pinned a bug this suite found).
   const observed: {
     checkAfterKill?: { status: string; error: unknown };
     outage: Record<string, { statuses: string[]; saidUnreachable: boolean; unfinishedRows: number }>;
@@ -66,7 +68,7 @@ describe('backups interrupted half-way', () => {
     dataDirs.push(dataDir);
     const rig = await startAgent({
       dataDir, resticBin: restic.bin, capture,
-      config: configWith([repoConfig({ id: 'r1', uri: server.repoUri('kill-restic'), rest })], [planConfig('docs', 'r1', [big])]),
+      config: configWith([repoConfig({ id: 'r1', uri: server.repoUri('kill-restic'), rest })], [planConfig('docs', 'r1', [big], slowUpload)]),
     });
     try {
       const { jobId } = await rig.ok<{ jobId: string }>('runBackup', { planId: 'docs' });
@@ -114,7 +116,7 @@ describe('backups interrupted half-way', () => {
     // The CLI keeps secrets in <data-dir>/secrets.json; prepare config + secrets the way it would.
     const setup = await startAgent({
       dataDir, resticBin: restic.bin, capture, secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
-      config: configWith([repoConfig({ id: 'r2', uri: server.repoUri('kill-agent'), rest })], [planConfig('docs', 'r2', [big])]),
+      config: configWith([repoConfig({ id: 'r2', uri: server.repoUri('kill-agent'), rest })], [planConfig('docs', 'r2', [big], slowUpload)]),
     });
     await setup.close();
 
@@ -177,7 +179,7 @@ describe('backups interrupted half-way', () => {
       await generateTree(small, { files: 30, seed: 5 });
       const rig = await startAgent({
         dataDir, resticBin: bin.bin, capture, retry: fastRetry,
-        config: configWith([repoConfig({ id: 'r3', uri: server.repoUri(repo), rest })], [planConfig('docs', 'r3', [when === 'mid-backup' ? big : small])]),
+        config: configWith([repoConfig({ id: 'r3', uri: server.repoUri(repo), rest })], [planConfig('docs', 'r3', [when === 'mid-backup' ? big : small], slowUpload)]),
       });
       try {
         let jobId: string;
@@ -222,28 +224,26 @@ describe('backups interrupted half-way', () => {
     });
   });
 
-  // ---- known product bugs (see the fault report); each turns green when the bug is fixed -------
+  // ---- regressions: bugs this suite found, fixed in the product -----------------------------------
 
-  // BUG: operations.ts runMaintenance() runs `restic check` without removing stale locks first, so
-  // a restic killed earlier (crash, power loss) makes every later check/prune fail with repo-locked
-  // until a technician presses "Unlock". `restic unlock` (without --remove-all) removes only stale
-  // locks and is safe to run first, as the backup path already does on retries.
-  it.fails('after restic was killed, the next repository check needs no human unlock', () => {
+  // Was: check/prune ran without removing stale locks first, so a restic killed earlier made every
+  // later check fail with repo-locked until a technician pressed "Unlock". runMaintenance() now runs
+  // `restic unlock` (without --remove-all: stale locks only) first.
+  it('after restic was killed, the next repository check needs no human unlock', () => {
     expect(observed.checkAfterKill?.status, JSON.stringify(observed.checkAfterKill?.error)).toBe('success');
   });
 
-  // BUG: while restic waits for an unreachable server (its own retries, 0.17+) or the queue waits
-  // between attempts, getStatus and status events say only "running": nothing tells the user the
-  // server is unreachable. Expected: status.cause (or the plan's lastCause) = 'server-unreachable'.
-  it.fails.each(['0.18', '0.14'])('during the outage the status says "server unreachable" (restic %s)', (label) => {
+  // Was: while restic waited for an unreachable server (its own retries, 0.17+) or the queue waited
+  // between attempts, status said only "running". Now status.cause and the running plan's
+  // retryCause say 'server-unreachable'.
+  it.each(['0.18', '0.14'])('during the outage the status says "server unreachable" (restic %s)', (label) => {
     const seen = observed.outage[label];
     expect(seen?.saidUnreachable, JSON.stringify(seen?.statuses)).toBe(true);
   });
 
-  // BUG: the queue emits 'job-started' for every attempt and operations.ts wireQueue() records a new
-  // history row each time, leaving the earlier attempts' rows 'running' (and 'interrupted' after
-  // the next start). Expected: one row per job, updated across attempts.
-  it.fails('a retried backup leaves no history row stuck in "running" (restic 0.14, queue retries)', () => {
+  // Was: every queue attempt recorded a new history row, leaving the earlier ones 'running'. Now a
+  // job is one operation in history across its attempts.
+  it('a retried backup leaves no history row stuck in "running" (restic 0.14, queue retries)', () => {
     expect(observed.outage['0.14']?.unfinishedRows).toBe(0);
   });
 });

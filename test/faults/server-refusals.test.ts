@@ -202,7 +202,7 @@ describe.skipIf(!canMount())('server storage full (tmpfs under the REST server)'
 
   // rclone serve restic (the REST server available here) answers a full disk with HTTP 500, not
   // rest-server's 507; restic retries a 500 for about 15 minutes. The scenario watches for a bounded
-  // time, then cancels, so the bug below is pinned without a 15-minute test.
+  // time and cancels if the job is still running, so a regression shows without a 15-minute test.
   const observedFull: { finished?: JobFinished; hungMs?: number } = {};
 
   it('no crash while the disk is full: the job can be cancelled, and backups succeed once space returns', async () => {
@@ -233,11 +233,9 @@ describe.skipIf(!canMount())('server storage full (tmpfs under the REST server)'
     recordFigure('faults', { name: 'server storage full', injected: 1, survived: 1 });
   }, 300_000);
 
-  // BUG (engine): restic retries the full server's HTTP 500 for ~15 minutes and ResticProcess
-  // (restic/run.ts watch()/retryVerdict in classify.ts) only gives up early on permanent causes
-  // or an unreachable server, so the job hangs and nobody is told. Expected: a failure classified
-  // 'storage-full' (with rest-server's 507) or at least a bounded give-up on repeated 5xx, within a minute or two.
-  it.fails('a full server disk ends the job within a minute, classified storage-full', () => {
+  // Was: the job hung for ~15 minutes while restic retried the 500s. The engine now stops restic when
+  // the same upload is refused repeatedly (restic/run.ts, classify.ts persistentServerErrorCause).
+  it('a full server disk ends the job within a minute, classified storage-full', () => {
     expect(observedFull.hungMs, 'the backup was still running when cancelled').toBeUndefined();
     expect(observedFull.finished?.error?.cause).toBe('storage-full');
   });

@@ -485,6 +485,37 @@ describe('contract fuzzer: known bugs, asserting the correct behaviour', () => {
     if (dir) await removeDir(dir);
   });
 
+  // electron/core/agent/agent.ts Agent.call: `def.input.safeParse(input)` is not guarded, and zod's
+  // min/max length checks run on any value that has a `length` (also after the type check failed),
+  // comparing it with a number. A `length` that cannot become a primitive throws TypeError ("Cannot
+  // convert object to primitive value") out of safeParse: agent.call rejects instead of returning
+  // { ok:false }, and over HTTP the request gets a 500. Found by the fuzzer (seed 777, cancelJob).
+  const unconvertible = '{"jobId": {"length": {"toString": 1, "valueOf": 2}}}';
+  it.fails('an input whose "length" cannot become a number is refused as invalid input (in process)', async () => {
+    const result = await agent.call('cancelJob', JSON.parse(unconvertible), session).catch((error: unknown) => ({ threw: String(error) }));
+    expect(result).toMatchObject({ ok: false, error: { code: 'error.invalidInput' } });
+  });
+
+  it.fails('an input whose "length" cannot become a number is refused with a 4xx over HTTP', async () => {
+    const server = await startServer({ host: agent, session });
+    try {
+      const reply = await new Promise<number>((resolve, reject) => {
+        const req = request({
+          host: '127.0.0.1', port: server.port, path: '/api/cancelJob', method: 'POST', agent: false,
+          headers: { authorization: `Bearer ${server.token}`, host: `127.0.0.1:${server.port}`, 'content-type': 'application/json' },
+        }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(unconvertible);
+      });
+      expect(reply).toBe(400);
+    } finally {
+      await server.close();
+    }
+  });
+
   // electron/core/agent/connection.ts testConnection runs `restic cat config` with no time limit, and
   // restic 0.18 retries an unreachable REST server for many minutes (still retrying after 300 s here):
   // the settings' "Test connection" button spins for minutes instead of saying "server unreachable".

@@ -40,6 +40,8 @@ export class Operations {
   private readonly jobPlans = new Map<string, string>();
   private pausedUntil: Date | null = null;
   private longLived = false;
+  /** Jobs waiting out a transient cause: between queue attempts, or while restic retries by itself. */
+  private readonly retrying = new Map<string, { cause: FailureCause; at: number }>();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -98,11 +100,16 @@ export class Operations {
     const paused = this.pausedUntil && this.pausedUntil > now ? this.pausedUntil : null;
     const nextRuns = nextRunsByTask(scheduledTasks(config.plans), { now, lastRun: this.lastRuns(), pausedUntil: paused });
     const running = new Map<string, { jobId: string; progress: BackupProgress | null }>();
+    const retryCauses = new Map<string, FailureCause>();
     for (const job of this.ctx.queue.list()) {
-      if (job.kind === 'backup' && job.planId && job.state !== 'queued') running.set(job.planId, { jobId: job.id, progress: this.progress.get(job.id) ?? null });
+      if (job.kind !== 'backup' || !job.planId || job.state === 'queued') continue;
+      running.set(job.planId, { jobId: job.id, progress: this.progress.get(job.id) ?? null });
+      const retry = this.retrying.get(job.id);
+      // restic's own retries are only seen as they happen; a minute of silence means it got through.
+      if (retry && (job.state === 'retrying' || Date.now() - retry.at < 60_000)) retryCauses.set(job.planId, retry.cause);
     }
     const managed = new Set(this.ctx.policy.effective(this.ctx.configStore.get()).managedPlanIds);
-    return deriveStatus({
+    const status = deriveStatus({
       plans: config.plans,
       lastByPlan: this.history.lastByPlan(),
       running,
@@ -112,6 +119,7 @@ export class Operations {
       pausedUntil: paused,
       managedPlanIds: managed,
     });
+    return withRetryCauses(status, retryCauses);
   }
 
   listJobs(): ApiOutput<'listJobs'> {
@@ -145,6 +153,9 @@ export class Operations {
       trigger,
       run: async ({ signal }) => {
         const engine = await this.ctx.engines.forRepo(repo);
+        // A killed restic or agent leaves a stale lock; `unlock` without --remove-all removes only
+        // those, so a scheduled check or prune never needs a technician after a crash.
+        await engine.unlock({ signal }).catch(() => undefined);
         if (kind === 'check') {
           const readDataSubset = repo.checkPolicy?.readDataSubsetPercent ? `${repo.checkPolicy.readDataSubsetPercent}%` : undefined;
           const result = await engine.check({ readDataSubset, signal });
@@ -223,6 +234,11 @@ export class Operations {
             this.progress.set(job.jobId, p);
             job.progress(p);
           },
+          onRetry: (cause: FailureCause) => {
+            const first = !this.retrying.has(job.jobId);
+            this.retrying.set(job.jobId, { cause, at: Date.now() });
+            if (first) this.ctx.statusChanged();
+          },
         };
         let result: BackupResult;
         try {
@@ -249,6 +265,12 @@ export class Operations {
     });
     queue.on('job-started', ({ job }) => {
       if (job.kind === 'index') return;
+      this.retrying.delete(job.id);
+      // The queue starts a job again for each retry: it stays one operation in history.
+      if (this.historyIds.has(job.id)) {
+        this.ctx.statusChanged();
+        return;
+      }
       const id = this.history.record({
         type: job.kind as never,
         planId: job.planId,
@@ -268,6 +290,7 @@ export class Operations {
       if (job.kind === 'backup') this.ctx.statusChanged();
     });
     queue.on('job-retrying', ({ job, error, delayMs }) => {
+      this.retrying.set(job.id, { cause: error.cause, at: Date.now() });
       this.ctx.log.warn(`${job.kind} ${job.planId ?? job.repoId}: ${error.message} — retrying in ${Math.round(delayMs / 1000)} s`);
       const historyId = this.historyIds.get(job.id);
       if (historyId !== undefined) this.history.update(historyId, { cause: error.cause, message: error.message });
@@ -282,6 +305,7 @@ export class Operations {
 
   private async onFinished(job: JobInfo, outcome: JobOutcome): Promise<void> {
     this.progress.delete(job.id);
+    this.retrying.delete(job.id);
     const historyId = this.historyIds.get(job.id);
     this.historyIds.delete(job.id);
     const error = outcome.error ? { ...outcome.error, message: this.ctx.log.scrub(outcome.error.message), detail: outcome.error.detail ? this.ctx.log.scrub(outcome.error.detail) : undefined } : null;
@@ -455,4 +479,17 @@ export class Operations {
       startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
     };
   }
+}
+
+/** A running backup that waits out a transient problem says so: the user sees why it takes long. */
+function withRetryCauses(status: AgentStatus, causes: ReadonlyMap<string, FailureCause>): AgentStatus {
+  if (causes.size === 0) return status;
+  const plans = status.plans.map((plan) => {
+    const cause = causes.get(plan.planId);
+    return cause && plan.running ? { ...plan, running: { ...plan.running, retryCause: cause } } : plan;
+  });
+  const first = plans.find((p) => p.running?.retryCause);
+  return status.cause || !first
+    ? { ...status, plans }
+    : { ...status, plans, cause: first.running!.retryCause ?? null, causePlanId: first.planId };
 }

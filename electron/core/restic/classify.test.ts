@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, retryVerdict } from './classify.js';
+import { classifyFailure, persistentServerErrorCause, retriedObject, retryVerdict } from './classify.js';
 import { capabilitiesFor, parseVersion } from './version.js';
 
 const v14 = capabilitiesFor(parseVersion('restic 0.14.0'));
@@ -57,5 +57,18 @@ describe('retryVerdict', () => {
   it('lets an unreachable server be retried for a while', () => {
     expect(retryVerdict('Stat(<config/>) returned error, retrying after 725ms: Head "http://127.0.0.1:1/x/config": dial tcp 127.0.0.1:1: connect: connection refused')).toBe('unreachable');
     expect(retryVerdict('Fatal: wrong password or no key found')).toBeUndefined();
+  });
+});
+
+describe('server errors restic keeps retrying', () => {
+  it('tells unreachable proxies from persistent server errors', () => {
+    const save500 = 'Save(<data/8d3e6f1a2b>) returned error, retrying after 1.234s: server response unexpected: 500 Internal Server Error (500)';
+    expect(retryVerdict(save500)).toBe('server-error');
+    expect(retriedObject(save500)).toBe('Save:data/8d3e6f1a2b');
+    expect(persistentServerErrorCause('Save:data/8d3e6f1a2b')).toBe('storage-full');
+    expect(persistentServerErrorCause('List:index')).toBe('unknown');
+    expect(retryVerdict('List(index) returned error, retrying after 2s: server response unexpected: 502 Bad Gateway (502)')).toBe('unreachable');
+    expect(retryVerdict('Load(<data/1>, 0, 0) returned error, retrying after 1s: Get "https://x/data/1": dial tcp 127.0.0.1:1: connect: connection refused')).toBe('unreachable');
+    expect(retryVerdict('processed 100 files')).toBeUndefined();
   });
 });

@@ -54,10 +54,27 @@ const permanent: ReadonlySet<FailureCause> = new Set(['tls-untrusted', 'auth-ref
  * Reads one stderr line while restic runs: a retry of a permanent error means "give up now";
  * a retry of an unreachable server means "give up if this goes on".
  */
-export function retryVerdict(line: string): 'permanent' | 'unreachable' | undefined {
+export function retryVerdict(line: string): 'permanent' | 'unreachable' | 'server-error' | undefined {
   if (!/retrying after|returned error, retrying|failed: unexpected HTTP response/i.test(line)) return undefined;
   const cause = causeFromText(line);
   if (cause && permanent.has(cause)) return 'permanent';
   if (cause === 'server-unreachable') return 'unreachable';
+  // A proxy in front of a stopped REST server answers 502/503/504: the server is unreachable.
+  if (/\b50[234]\b/.test(line)) return 'unreachable';
+  if (/\b5\d\d\b/.test(line)) return 'server-error';
   return undefined;
+}
+
+/** The object a retry line is about (`Save(<data/ab12…>)`), so repeated failures of one write can be counted. */
+export function retriedObject(line: string): string | undefined {
+  return /\b(\w+)\(<([^>]+)>\)/.exec(line)?.slice(1, 3).join(':');
+}
+
+/**
+ * What a write the server keeps refusing with HTTP 500 most likely means. rest-server says 507
+ * when its disk or quota is full, but other REST servers (rclone serve restic) answer a full disk
+ * with a plain 500; a data upload refused again and again is, in practice, a full server.
+ */
+export function persistentServerErrorCause(object: string): FailureCause {
+  return /^Save:/.test(object) ? 'storage-full' : 'unknown';
 }

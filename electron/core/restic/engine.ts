@@ -1,6 +1,7 @@
 // The restic engine: one object per repository, one method per restic command, typed results.
 // Arguments come from args.ts (pure), processes from run.ts; this file only wires them and reads
 // each command's output.
+import type { FailureCause } from '../errors.js';
 import { mkdir, readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backupArgs, buildInvocation, forgetArgs, positional } from './args.js';
@@ -47,6 +48,8 @@ export interface EngineOptions {
 
 interface CallOptions {
   signal?: AbortSignal;
+  /** Called while restic waits out a transient problem by itself (e.g. the server is unreachable). */
+  onRetry?: (cause: FailureCause) => void;
 }
 
 const nodeTypes: ReadonlySet<string> = new Set(['file', 'dir', 'symlink', 'dev', 'chardev', 'fifo', 'socket', 'irregular']);
@@ -147,6 +150,7 @@ export class ResticEngine {
       ...(this.opts.log ? { log: this.opts.log } : {}),
       ...(call.okExitCodes ? { okExitCodes: call.okExitCodes } : {}),
       ...(call.onStderrLine ? { onStderrLine: call.onStderrLine } : {}),
+      ...(call.onRetry ? { onRetry: call.onRetry } : {}),
     });
   }
 

@@ -3,7 +3,7 @@
 // Output is never buffered whole: `ls` of a big snapshot prints millions of lines.
 import { execa } from 'execa';
 import type { FailureCause } from '../errors.js';
-import { classifyFailure, retryVerdict, causeFromText } from './classify.js';
+import { classifyFailure, retryVerdict, causeFromText, persistentServerErrorCause, retriedObject } from './classify.js';
 import { ResticError } from './error.js';
 import type { Capabilities } from './types.js';
 
@@ -23,6 +23,8 @@ export interface RunSpec {
   /** Exit codes that are not failures (0 always; 3 for backup). */
   okExitCodes?: number[];
   onStderrLine?: (line: string) => void;
+  /** restic is waiting out a transient problem (its own retries): tell the user while it lasts. */
+  onRetry?: (cause: FailureCause) => void;
   cwd?: string;
 }
 
@@ -37,6 +39,8 @@ export interface RunOutcome {
 const TAIL_LINES = 40;
 const TAIL_CHARS = 8_000;
 const KEPT_STDERR_LINES = 2_000;
+/** restic's backoff makes 6 retries of one object about 30 s of trying. */
+const SERVER_ERROR_RETRIES = 6;
 
 /** Splits a stream of text chunks into lines without holding more than one partial line. */
 export async function* linesOf(stream: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
@@ -56,6 +60,7 @@ export class ResticProcess {
   private stopCause: FailureCause | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private firstUnreachableAt: number | undefined;
+  private readonly serverErrors = new Map<string, number>();
   private readonly started = Date.now();
   private readonly done: Promise<RunOutcome>;
   private readonly onAbort = (): void => this.stop('cancelled');
@@ -147,7 +152,15 @@ export class ResticProcess {
     } else if (verdict === 'unreachable') {
       const now = Date.now();
       this.firstUnreachableAt ??= now;
+      this.spec.onRetry?.('server-unreachable');
       if (now - this.firstUnreachableAt >= this.spec.unreachableGiveUpMs) this.stop('server-unreachable');
+    } else if (verdict === 'server-error') {
+      // restic retries a 5xx for about 15 minutes; the same object refused this many times in a
+      // row will not succeed by waiting.
+      const object = retriedObject(line) ?? 'request';
+      const count = (this.serverErrors.get(object) ?? 0) + 1;
+      this.serverErrors.set(object, count);
+      if (count >= SERVER_ERROR_RETRIES) this.stop(persistentServerErrorCause(object));
     }
   }
 

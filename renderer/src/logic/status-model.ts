@@ -27,6 +27,8 @@ export function bannerFor(status: AgentStatus | null, appInfo: AppInfo | null): 
     return { tone, title: 'ui.planState.never', cause: null, action: 'ui.health.overdue.action' };
   }
   if (tone === 'overdue') return { tone, title, cause: null, action: 'ui.health.overdue.action' };
+  // Still running, but waiting out a problem that may fix itself (server unreachable): say which.
+  if (tone === 'running' && status.cause) return { tone, title, cause: `cause.${status.cause}` as MessageKey, action: `cause.${status.cause}.action` as MessageKey };
   return { tone, title, cause: null, action: null };
 }
 
