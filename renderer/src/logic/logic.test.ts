@@ -147,6 +147,13 @@ describe('status model', () => {
     expect(bannerFor(late, appInfo)).toMatchObject({ tone: 'overdue', title: 'ui.health.overdue' });
   });
 
+  it('says why a running backup is waiting', () => {
+    expect(bannerFor(status({ health: 'running', cause: 'server-unreachable' }), appInfo)).toEqual({
+      tone: 'running', title: 'ui.health.running', cause: 'cause.server-unreachable', action: 'cause.server-unreachable.action',
+    });
+    expect(bannerFor(status({ health: 'running' }), appInfo)).toMatchObject({ tone: 'running', cause: null });
+  });
+
   it('pauses for an hour or until tomorrow morning', () => {
     const now = new Date(2026, 10, 27, 15, 30);
     expect(new Date(pauseUntil('hour', now)).getTime() - now.getTime()).toBe(3_600_000);
