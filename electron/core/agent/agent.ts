@@ -10,6 +10,7 @@ import { api, isApiMethod, type ApiEvent, type ApiHost, type ApiInput, type ApiM
 import type { Config, Plan, Repo } from '../config/backrest-schema.js';
 import { ConfigStore, defaultConfig } from '../config/store.js';
 import { zodIssuesToProblems, problemToField } from '../config/field-problems.js';
+import { exceedsJsonLimits } from '../json-limits.js';
 import { CofreError, toErrorPayload, type ErrorPayload, type FailureCause } from '../errors.js';
 import { getLocale, setLocale, type Locale } from '../i18n/index.js';
 import { JobQueue, type JobInfo, type JobOutcome, type RetryPolicy } from '../jobs/index.js';
@@ -200,7 +201,16 @@ export class Agent implements ApiHost {
       return { ok: false, error: new CofreError('error.notFound', { params: { what: String(method).slice(0, 100) } }).toPayload(locale) };
     }
     const def = api[method];
-    const parsed = def.input.safeParse(input ?? {});
+    const invalid = (details: string) => ({ ok: false as const, error: new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details } }).toPayload(locale) });
+    if (exceedsJsonLimits(input)) return invalid('nesting');
+    let parsed: ReturnType<typeof def.input.safeParse>;
+    try {
+      parsed = def.input.safeParse(input ?? {});
+    } catch {
+      // Hostile objects (a `length` that cannot become a number, getters that throw) can make a
+      // schema check throw instead of reporting an issue: still just invalid input.
+      return invalid(method);
+    }
     if (!parsed.success) {
       const fields = zodIssuesToProblems(parsed.error, input).map((problem) => problemToField(problem, locale));
       const details = fields.slice(0, 3).map((f) => `${f.path}: ${f.message}`).join('; ');

@@ -6,16 +6,22 @@ import { CofreError, toErrorPayload } from '../errors.js';
 import type { AgentContext } from './agent.js';
 import type { DraftSecrets } from './engines.js';
 
+const testTimeoutMs = 20_000;
+
 export async function testConnection(ctx: AgentContext, repo: Repo, secrets: DraftSecrets): Promise<ApiOutput<'testConnection'>> {
   const locale = ctx.locale();
   let resticVersion: string | null = null;
   try {
     const restic = await ctx.engines.restic();
     resticVersion = restic.capabilities.version.version;
-    const engine = await ctx.engines.forDraft(withStoredSecrets(ctx, repo), secrets);
-    await engine.catConfig();
+    // A person is waiting for this answer: restic's own retries of an unreachable server would
+    // keep the button spinning for minutes.
+    const engine = await ctx.engines.forDraft(withStoredSecrets(ctx, repo), secrets, { unreachableGiveUpMs: 10_000 });
+    await engine.catConfig({ signal: AbortSignal.timeout(testTimeoutMs) });
     return { ok: true, initialized: true, cause: null, message: null, action: null, resticVersion };
-  } catch (error) {
+  } catch (caught) {
+    // Out of time means the server did not answer usefully: say so, not "cancelled".
+    const error = caught instanceof CofreError && caught.failure === 'cancelled' ? CofreError.fromCause('server-unreachable') : caught;
     const payload = toErrorPayload(error, locale);
     const cause = error instanceof CofreError ? (error.failure ?? 'unknown') : 'unknown';
     if (error instanceof CofreError && !error.failure) ctx.log.info(`test connection ${repo.id}: ${payload.message}`);

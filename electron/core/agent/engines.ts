@@ -35,15 +35,15 @@ export class Engines {
   }
 
   /** An engine for a repository being edited in the settings (not saved yet). */
-  async forDraft(repo: Repo, secrets: DraftSecrets): Promise<ResticEngine> {
+  async forDraft(repo: Repo, secrets: DraftSecrets, options: { unreachableGiveUpMs?: number } = {}): Promise<ResticEngine> {
     const draft: Repo = { ...repo, env: [...(repo.env ?? [])] };
     if (secrets.password) draft.password = secrets.password;
     if (secrets.restUsername) draft.env = [...draft.env.filter((e) => !e.startsWith('RESTIC_REST_USERNAME=')), `RESTIC_REST_USERNAME=${secrets.restUsername}`];
     if (secrets.restPassword) draft.env = [...draft.env.filter((e) => !e.startsWith('RESTIC_REST_PASSWORD=')), `RESTIC_REST_PASSWORD=${secrets.restPassword}`];
-    return this.engineFor(await toRepoTarget(draft, this.deps.secrets, this.deps.env));
+    return this.engineFor(await toRepoTarget(draft, this.deps.secrets, this.deps.env), options);
   }
 
-  private async engineFor(target: RepoTarget): Promise<ResticEngine> {
+  private async engineFor(target: RepoTarget, extra: { unreachableGiveUpMs?: number } = {}): Promise<ResticEngine> {
     this.deps.log.addSecrets([target.password, target.restPassword, ...Object.values(target.env)]);
     const { binary, capabilities } = await this.restic();
     return new ResticEngine({
@@ -51,6 +51,7 @@ export class Engines {
       capabilities,
       repo: target,
       cacheDir: this.deps.cacheDir,
+      ...extra,
       log: (entry) => this.deps.log.write(entry.level, `restic[${target.id}]: ${entry.message}`),
     });
   }

@@ -225,7 +225,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const now = ctx.now();
       return {
         description: describeSchedule(input.schedule, ctx.locale()),
-        nextRuns: nextRuns(input.schedule, { now }, 3).map((d) => d.toISOString()),
+        nextRuns: nextRuns(input.schedule, { now }, 3).filter((d) => Number.isFinite(d.getTime())).map((d) => d.toISOString()),
       };
     },
 

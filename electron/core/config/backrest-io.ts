@@ -1,6 +1,7 @@
 // Import from / export to Backrest's config.json. Import moves every secret into the SecretStore
 // (see repo-secrets.ts for the convention); export writes a file Backrest 1.x accepts, with
 // secrets only when the caller explicitly asks for them.
+import { exceedsJsonLimits } from '../json-limits.js';
 import { CofreError } from '../errors.js';
 import { getLocale, type Locale } from '../i18n/index.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -20,7 +21,7 @@ export async function importBackrest(raw: string, secrets: SecretStore, locale: 
   } catch (error) {
     throw new CofreError('config.importNotJson', { cause: 'invalid-input', detail: (error as Error).message });
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new CofreError('config.importNotObject', { cause: 'invalid-input' });
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || exceedsJsonLimits(json)) throw new CofreError('config.importNotObject', { cause: 'invalid-input' });
   const version = (json as { version?: unknown }).version;
   if (typeof version === 'number' && version !== 6) {
     throw new CofreError('config.unsupportedVersion', { params: { version: String(version) }, cause: 'invalid-input' });

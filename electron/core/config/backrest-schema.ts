@@ -13,8 +13,9 @@ export const clockSchema = z.enum(['CLOCK_DEFAULT', 'CLOCK_LOCAL', 'CLOCK_UTC', 
 export const scheduleSchema = z.looseObject({
   disabled: z.boolean().optional(),
   cron: z.string().max(200).optional(),
-  maxFrequencyDays: z.number().int().positive().optional(),
-  maxFrequencyHours: z.number().int().positive().optional(),
+  // Ten years at most: longer intervals are typos, and they overflow date arithmetic.
+  maxFrequencyDays: z.number().int().positive().max(3650).optional(),
+  maxFrequencyHours: z.number().int().positive().max(87_600).optional(),
   clock: clockSchema.optional(),
 });
 

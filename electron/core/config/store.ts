@@ -5,6 +5,7 @@
 // Layout beside config.json:
 //   backups/config.json.bak-<UTC timestamp>-m<modno>   last `backups` good versions (0600)
 //   config.json.damaged-<UTC timestamp>               a damaged file set aside, never deleted
+import { exceedsJsonLimits } from '../json-limits.js';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -169,6 +170,7 @@ export class ConfigStore {
     } catch (error) {
       throw new CofreError('config.notJson', { params: { file: this.path }, detail: (error as Error).message });
     }
+    if (exceedsJsonLimits(json)) throw new CofreError('config.notJson', { params: { file: this.path }, detail: 'nested too deeply' });
     return parseConfig(json, this.locale ?? getLocale());
   }
 
