@@ -219,7 +219,8 @@ describe.each(resticBinaries)('restic engine with restic $label', ({ label, bin 
     // grace 0: SIGINT immediately followed by SIGKILL, so restic has no time to remove its lock
     const { engine } = await freshRepo({ killGraceMs: 0 });
     const controller = new AbortController();
-    const running = engine.backup(request([big]), { signal: controller.signal, onProgress: () => controller.abort() });
+    // Uploads slowed down so the backup is surely still running when the first progress line arrives.
+    const running = engine.backup(request([big], { extraFlags: ['--limit-upload', '256'] }), { signal: controller.signal, onProgress: () => controller.abort() });
     await expectCause(running, 'cancelled');
     expect(await engine.snapshots()).toEqual([]);
     await engine.unlock();
