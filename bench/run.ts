@@ -15,6 +15,8 @@ function tsx(file: string): number {
 }
 
 let failed = 0;
+// The CLI benchmark must measure the bundle users run, not the tsx fallback of a stale checkout.
+if (spawnSync('node', ['scripts/build-cli.mjs'], { cwd: root, stdio: 'inherit' }).status !== 0) failed += 1;
 for (const bench of benches) {
   const file = join('bench', bench);
   if (!existsSync(join(root, file))) {
