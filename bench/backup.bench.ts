@@ -11,7 +11,9 @@ import { backupArgs, buildInvocation, detectRestic, ResticEngine } from '../elec
 import type { BackupRequest, RepoTarget } from '../electron/core/restic/types.js';
 import { generateTree, makeTempDir, removeDir, repoRoot, resticBinary } from '../test/fixtures/index.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+// Even, so "engine first" and "raw first" runs are equally many: the second backup of a pair finds
+// warmer OS caches, and an odd count would tilt the median toward one side.
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const FILES = Number(process.env.BENCH_FILES ?? 20_000);
 const MEGABYTES = Number(process.env.BENCH_MB ?? 200);
 const LABEL = (process.env.BENCH_RESTIC ?? '0.18') as '0.14' | '0.18';

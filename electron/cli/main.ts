@@ -8,8 +8,8 @@ import { Agent } from '../core/agent/agent.js';
 import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, SessionRef } from '../core/api.js';
 import { CofreError, type ErrorPayload } from '../core/errors.js';
 import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale } from '../core/i18n/index.js';
-import { resolvePaths } from '../core/paths.js';
-import { FileSecretStore } from '../core/secrets/index.js';
+import { resolvePaths, type CofrePaths } from '../core/paths.js';
+import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 
@@ -43,7 +43,15 @@ const optionSpec = {
   technician: { type: 'boolean', default: false },
 } as const;
 
-export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export interface CliHost {
+  /** Where secrets live. Default: a file readable only by the user; the tray app passes its OS-encrypted store. */
+  secretStore?: (paths: CofrePaths) => SecretStore;
+}
+
+/** Commands that answer and exit; `run` and `serve` keep an agent alive and belong to node, not the tray app. */
+export const oneShotCommands = ['status', 'backup', 'snapshots', 'history', 'browse', 'find', 'versions', 'restore', 'config', 'policy'] as const;
+
+export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.ProcessEnv = process.env, host: CliHost = {}): Promise<number> {
   let locale: Locale = matchLocale(env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG);
   let json = false;
   let verbose = false;
@@ -66,7 +74,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
     const paths = resolvePaths({ config: values.config, policy: values.policy, dataDir: values['data-dir'] }, env);
     const agent = await Agent.create({
       ...paths,
-      secrets: new FileSecretStore(join(paths.dataDir, 'secrets.json')),
+      secrets: host.secretStore ? host.secretStore(paths) : new FileSecretStore(join(paths.dataDir, 'secrets.json')),
       resticBinary: values.restic ?? env.COFRE_RESTIC,
       locale: values.lang && isLocale(values.lang) ? values.lang : undefined,
       logEcho: values.verbose ? (line) => io.err(line) : undefined,

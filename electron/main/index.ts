@@ -9,6 +9,7 @@ import {
   app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, screen, session, shell, Tray,
   type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents,
 } from 'electron';
+import { main as cliMain } from '../cli/main.js';
 import { Agent } from '../core/agent/agent.js';
 import { apiMethods, type AgentStatus, type ApiEvent, type ApiResult, type AppInfo, type SessionRef } from '../core/api.js';
 import { CofreError } from '../core/errors.js';
@@ -19,6 +20,7 @@ import { securityHeaders, withSecurityHeaders } from './csp.js';
 import { ipcChannel, ipcDesktopChannels, ipcEventChannel, isTrustedSender, isTrustedUrl } from './ipc-guard.js';
 import { initialNotifierState, notificationsForEvent, overdueNotifications, type NotificationSpec, type NotifierState } from './notifications.js';
 import { bundledResticPath, desktopPaths } from './paths.js';
+import { cliArgsFrom } from './cli-dispatch.js';
 import { createQuitSequence } from './quit-sequence.js';
 import { trayTooltip } from './tooltip.js';
 import { trayIconPath } from './tray-icon.js';
@@ -64,7 +66,11 @@ const locale = (): Locale => appInfo?.preferences.language ?? 'pt-BR';
 
 // ---- startup ---------------------------------------------------------------------------------
 
-if (!app.requestSingleInstanceLock()) {
+const cliArgs = cliArgsFrom(process.argv, app.isPackaged);
+if (cliArgs) {
+  // `cofre.exe status --json`: answer and exit, next to a running tray app (no instance lock).
+  app.whenReady().then(() => runCli(cliArgs), (error: unknown) => fatal(error));
+} else if (!app.requestSingleInstanceLock()) {
   // Another Cofre is running for this user: it receives 'second-instance' and shows itself.
   app.exit(0);
 } else {
@@ -81,16 +87,28 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(start, (error: unknown) => fatal(error));
 }
 
+/** Secrets encrypted by the OS (DPAPI, Keychain, libsecret) through Electron's safeStorage. */
+function safeStorageEncryptor(): StringEncryptor {
+  return {
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (buf) => safeStorage.decryptString(buf),
+    isAvailable: () => safeStorage.isEncryptionAvailable(),
+  };
+}
+
+async function runCli(args: string[]): Promise<void> {
+  const code = await cliMain(args, undefined, process.env, {
+    secretStore: () => new EncryptedSecretStore(desktopPaths(process.env).secretsPath, safeStorageEncryptor()),
+  });
+  app.exit(code);
+}
+
 async function start(): Promise<void> {
   hardenSession();
   protocol.handle(appScheme, serveRenderer);
 
   const paths = desktopPaths(process.env);
-  const encryptor: StringEncryptor = {
-    encrypt: (plain) => safeStorage.encryptString(plain),
-    decrypt: (buf) => safeStorage.decryptString(buf),
-    isAvailable: () => safeStorage.isEncryptionAvailable(),
-  };
+  const encryptor = safeStorageEncryptor();
   const secrets = new EncryptedSecretStore(paths.secretsPath, encryptor);
   // Secrets put in place from the command line (IT pre-configuration) move into the OS-encrypted store.
   if (encryptor.isAvailable()) await adoptPlainSecrets(path.join(paths.dataDir, 'secrets.json'), secrets);
