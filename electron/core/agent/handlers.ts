@@ -12,7 +12,7 @@ import { lockedChanges, userConfigFromEdit } from '../policy/merge.js';
 import { describeSchedule } from '../schedule/describe.js';
 import { nextRuns } from '../schedule/next-run.js';
 import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
-import { parseSnapshotPath } from '../restore/snapshot-path.js';
+import { fromLocalPath, parseSnapshotPath } from '../restore/snapshot-path.js';
 import type { AgentContext } from './agent.js';
 import { testConnection } from './connection.js';
 
@@ -316,12 +316,9 @@ async function rememberGuid(ctx: AgentContext, repo: Repo): Promise<void> {
   }
 }
 
-/** Local paths from the UI (C:\Users\ana) in the snapshot form the index uses (/C/Users/ana). */
+/** Paths from a face may be Windows local paths (C:\Users\ana): the index uses snapshot form (/C/Users/ana). */
 function toSnapshotForm(path: string): string {
-  const drive = /^([A-Za-z]):[\\/]?(.*)$/.exec(path);
-  if (!drive) return path;
-  const rest = (drive[2] ?? '').replaceAll('\\', '/').replace(/\/$/, '');
-  return rest ? `/${drive[1]!.toUpperCase()}/${rest}` : `/${drive[1]!.toUpperCase()}`;
+  return /^[A-Za-z]:/.test(path) ? fromLocalPath(path, 'win32') : path;
 }
 
 function toEntry(entry: { name: string; path: string; type: string; size: number; mtime: string }): Entry {
