@@ -378,15 +378,21 @@ function more(count: number, locale: Locale): string {
   return count > 0 ? `\n${t('cli.moreResults', { count }, locale)}` : '';
 }
 
+/**
+ * Resolves on the first SIGINT/SIGTERM so the agent can stop its jobs cleanly; a second signal
+ * exits at once. The listeners stay installed: removing them would let another library's signal
+ * hook (execa's child cleanup) re-raise the signal and kill the process mid-shutdown.
+ */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    let received = false;
+    const onSignal = () => {
+      if (received) process.exit(exitCodes.failure);
+      received = true;
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }
 
