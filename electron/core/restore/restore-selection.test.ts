@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { CofreError } from '../errors.js';
 import { keepBothName } from './conflict-names.js';
 import { memorySnapshot, type MemoryFile } from './memory-snapshot.test-helper.js';
 import { placeRestored } from './place.js';
-import { restoreSelection, type RestoreSelectionRequest } from './restore-selection.js';
+import { restoreSelection, sweepAbandonedStaging, type RestoreSelectionRequest } from './restore-selection.js';
 import type { RestoreScope } from './scope.js';
 import { SnapshotIndex } from './snapshot-index.js';
 import type { SnapshotSource } from './types.js';
@@ -252,5 +252,28 @@ describe('placeRestored', () => {
     expect((error as CofreError).code).toBe('restore.error.placeFailed');
     expect(renames).toBe(4);
     expect(tree(home)).toEqual(before);
+  });
+});
+
+describe('staging left behind by a killed restore', () => {
+  it('is removed once abandoned, while fresh staging folders and user folders stay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cofre-sweep-'));
+    try {
+      const dead = join(dir, '.cofre-staging-999999999-abc');
+      const alive = join(dir, `.cofre-staging-${process.pid}-def`);
+      mkdirSync(join(dead, 'home'), { recursive: true });
+      writeFileSync(join(dead, 'home', 'copia.txt'), 'x');
+      mkdirSync(alive);
+      mkdirSync(join(dir, '.cofre-staging-999999998-recent'));
+      mkdirSync(join(dir, 'Documentos'));
+      const old = new Date(Date.now() - 2 * 3_600_000);
+      utimesSync(dead, old, old);
+      utimesSync(alive, old, old); // old but its restore is still running in this process
+      const removed = await sweepAbandonedStaging(dir, path.posix, new Date());
+      expect(removed).toEqual([dead]);
+      expect(readdirSync(dir).sort()).toEqual([`.cofre-staging-${process.pid}-def`, '.cofre-staging-999999998-recent', 'Documentos']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -65,6 +65,48 @@ const STAGING_PREFIX = '.cofre-staging-';
 const SPACE_MARGIN = 16 * 1024 * 1024;
 const POLL_MS = 1_000;
 
+/** Grace before a staging folder of a dead process is removed (guards against pid reuse races). */
+const ABANDONED_STAGING_MS = 3_600_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes staging folders a killed restore left behind: named after a process that is gone, and
+ * untouched for an hour. They hold only copies restored from the snapshot (a restore moves the
+ * user's own files only after restic finished, into place or into the replaced-files folder), so
+ * nothing of the user's is lost. Best effort: errors are ignored.
+ */
+export async function sweepAbandonedStaging(dir: string, paths: path.PlatformPath, now: Date): Promise<string[]> {
+  const removed: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith(STAGING_PREFIX)) continue;
+    const owner = Number(/^(\d+)-/.exec(entry.name.slice(STAGING_PREFIX.length))?.[1]);
+    if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) continue;
+    const full = paths.join(dir, entry.name);
+    try {
+      if (now.getTime() - (await stat(full)).mtimeMs < ABANDONED_STAGING_MS) continue;
+      await rm(full, { recursive: true, force: true });
+      removed.push(full);
+    } catch {
+      // still in use or not ours to remove: leave it
+    }
+  }
+  return removed;
+}
+
 async function defaultFreeSpace(dir: string): Promise<number> {
   const info = await statfs(dir);
   return Number(info.bavail) * Number(info.bsize);
@@ -170,7 +212,8 @@ export async function restoreSelection(
     });
   }
 
-  const staging = paths.join(base, `${STAGING_PREFIX}${randomBytes(6).toString('hex')}`);
+  await sweepAbandonedStaging(base, paths, (deps.now ?? (() => new Date()))());
+  const staging = paths.join(base, `${STAGING_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(staging, { mode: 0o700 });
   } catch (error) {
