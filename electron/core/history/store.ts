@@ -1,6 +1,7 @@
 // The operation history in SQLite (better-sqlite3, WAL). One row per operation; rows are small and
 // every list the faces show is served by an index. The tray and the CLI may open the same file at
 // once: WAL lets readers run beside the writer and busy_timeout absorbs short write contention.
+import { isProcessAlive } from '../process-alive.js';
 import Database from 'better-sqlite3';
 import { uptime } from 'node:os';
 import { CofreError, type FailureCause } from '../errors.js';
@@ -125,15 +126,6 @@ function sizesFromSummary(summary: Record<string, unknown> | null | undefined): 
   return { ...(bytesAdded !== undefined ? { bytesAdded } : {}), ...(totalBytes !== undefined ? { totalBytes } : {}) };
 }
 
-function defaultIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const patchColumns: Record<keyof OperationPatch, string> = {
   snapshotId: 'snapshot_id',
   status: 'status',
@@ -157,7 +149,7 @@ export class HistoryStore {
   constructor(path: string, options: HistoryStoreOptions = {}) {
     this.pid = options.pid ?? process.pid;
     this.now = options.now ?? (() => new Date());
-    this.isAlive = options.isAlive ?? defaultIsAlive;
+    this.isAlive = options.isAlive ?? isProcessAlive;
     this.bootTime = options.bootTime ?? Date.now() - uptime() * 1000;
     this.processStart = options.processStart ?? Date.now() - process.uptime() * 1000;
     this.db = new Database(path);

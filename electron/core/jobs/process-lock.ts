@@ -3,6 +3,7 @@
 // a random token; a lock whose owner is dead is taken over. Breaking a stale lock goes through a
 // second exclusive file and a re-read, so two processes that both saw the same stale lock cannot
 // both delete a lock that a third process has just created.
+import { isProcessAlive } from '../process-alive.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -36,15 +37,8 @@ export function lockFileName(key: string): string {
   return `${safe}-${digest}.lock`;
 }
 
-export function defaultIsPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Kept for callers of the lock API; see electron/core/process-alive.ts. */
+export const defaultIsPidAlive = isProcessAlive;
 
 export async function acquireProcessLock(dir: string, key: string, options: ProcessLockOptions = {}): Promise<Release | null> {
   const isPidAlive = options.isPidAlive ?? defaultIsPidAlive;

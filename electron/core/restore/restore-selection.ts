@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { CofreError } from '../errors.js';
+import { isProcessAlive } from '../process-alive.js';
 import { formatBytes, t } from '../i18n/index.js';
 import { replacedStamp } from './conflict-names.js';
 import { placeRestored, type ConflictPolicy, type RestoreReport } from './place.js';
@@ -68,15 +69,6 @@ const POLL_MS = 1_000;
 /** Grace before a staging folder of a dead process is removed (guards against pid reuse races). */
 const ABANDONED_STAGING_MS = 3_600_000;
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes staging folders a killed restore left behind: named after a process that is gone, and
  * untouched for an hour. They hold only copies restored from the snapshot (a restore moves the
@@ -94,7 +86,7 @@ export async function sweepAbandonedStaging(dir: string, paths: path.PlatformPat
   for (const entry of entries) {
     if (!entry.isDirectory() || !entry.name.startsWith(STAGING_PREFIX)) continue;
     const owner = Number(/^(\d+)-/.exec(entry.name.slice(STAGING_PREFIX.length))?.[1]);
-    if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) continue;
+    if (isProcessAlive(owner)) continue;
     const full = paths.join(dir, entry.name);
     try {
       if (now.getTime() - (await stat(full)).mtimeMs < ABANDONED_STAGING_MS) continue;

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { statSync, existsSync } from 'node:fs';
 import { CofreError } from '../errors.js';
+import { isProcessAlive } from '../process-alive.js';
 import type { NodeType } from '../restic/types.js';
 import {
   assertHostVisible, assertPathInScope, effectiveRoots, folderAccess, forbidden, hostVisible, leadingChildNames,
@@ -126,7 +127,7 @@ export class SnapshotIndex {
     // builder is gone are leftovers of an interrupted build.
     const rows = this.stmt('SELECT id, builder_pid FROM snapshots WHERE complete = 0').all() as Array<{ id: number; builder_pid: number }>;
     for (const row of rows) {
-      if (row.builder_pid === process.pid || !processAlive(row.builder_pid)) this.deleteSnapshotRows(row.id);
+      if (row.builder_pid === process.pid || !isProcessAlive(row.builder_pid)) this.deleteSnapshotRows(row.id);
     }
   }
 
@@ -484,16 +485,6 @@ export class SnapshotIndex {
       return { path, type: 'dir' as const, files: sums.files, bytes: sums.bytes };
     });
     return { snapshot: toSnapshot(row), items };
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
