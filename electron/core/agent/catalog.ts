@@ -8,8 +8,9 @@ import { CofreError } from '../errors.js';
 import type { Snapshot } from '../restic/types.js';
 import { SnapshotIndex } from '../restore/snapshot-index.js';
 import { fromLocalPath } from '../restore/snapshot-path.js';
-import type { RestoreScope } from '../restore/scope.js';
+import { hostVisible, type RestoreScope } from '../restore/scope.js';
 import type { AgentContext } from './agent.js';
+import { laneOf } from './operations.js';
 
 const listingTtlMs = 60_000;
 
@@ -84,7 +85,7 @@ export class Catalog {
       const repo = this.ctx.repo(repoId);
       const snapshots = await this.repoSnapshots(repo);
       for (const snapshot of snapshots) {
-        if (!scope.technician && snapshot.hostname.toLowerCase() !== scope.hostname.toLowerCase()) continue;
+        if (!hostVisible(scope, snapshot.hostname)) continue;
         const planId = planOf(snapshot);
         if (filter.planId && planId !== filter.planId) continue;
         result.push({
@@ -100,7 +101,7 @@ export class Catalog {
           indexed: this.index.isIndexed(snapshot.id),
         });
       }
-      this.scheduleIndexing(repo, snapshots.filter((s) => scope.technician || s.hostname.toLowerCase() === scope.hostname.toLowerCase()));
+      this.scheduleIndexing(repo, snapshots.filter((s) => hostVisible(scope, s.hostname)));
     }
     return result.sort((a, b) => b.time.localeCompare(a.time));
   }
@@ -117,7 +118,7 @@ export class Catalog {
         found = snapshots.find((s) => s.id === wanted || s.id.startsWith(wanted));
       }
       if (found) {
-        if (!scope.technician && found.hostname.toLowerCase() !== scope.hostname.toLowerCase()) break;
+        if (!hostVisible(scope, found.hostname)) break;
         return { snapshot: found, repo };
       }
     }
@@ -142,7 +143,7 @@ export class Catalog {
   async ensureAllIndexed(session: SessionRef, signal?: AbortSignal): Promise<void> {
     const scope = this.scope(session);
     for (const repo of this.ctx.config().repos) {
-      const visible = (await this.repoSnapshots(repo)).filter((s) => scope.technician || s.hostname.toLowerCase() === scope.hostname.toLowerCase());
+      const visible = (await this.repoSnapshots(repo)).filter((s) => hostVisible(scope, s.hostname));
       const missing = visible.filter((s) => !this.index.isIndexed(s.id));
       if (missing.length === 0) continue;
       const engine = await this.ctx.engines.forRepo(repo);
@@ -156,7 +157,7 @@ export class Catalog {
     if (missing.length === 0) return;
     this.ctx.queue.enqueue({
       key: `index:${repo.id}`,
-      repoId: `${repo.id}#index`,
+      repoId: laneOf(repo.id, 'index'),
       kind: 'index',
       trigger: 'api',
       run: async ({ signal }) => {

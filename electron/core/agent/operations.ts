@@ -123,14 +123,7 @@ export class Operations {
   }
 
   listJobs(): ApiOutput<'listJobs'> {
-    return this.ctx.queue.list().map((job) => ({
-      jobId: job.id,
-      kind: job.kind as ApiOutput<'listJobs'>[number]['kind'],
-      planId: job.planId ?? null,
-      repoId: job.repoId.replace(/#index$/, ''),
-      state: job.state === 'queued' ? ('queued' as const) : ('running' as const),
-      startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
-    }));
+    return this.ctx.queue.list().map((job) => this.jobInfo(job, job.state === 'queued' ? 'queued' : 'running'));
   }
 
   listHistory(query: ApiParsedInput<'listHistory'>): ApiOutput<'listHistory'> {
@@ -179,7 +172,7 @@ export class Operations {
     const caps = this.ctx.policy.capabilities();
     return this.ctx.queue.enqueue<RestoreValue>({
       key: `restore:${snapshotId}:${Date.now()}:${Math.random()}`,
-      repoId: `${repo.id}#restore`,
+      repoId: laneOf(repo.id, 'restore'),
       kind: 'restore',
       trigger: 'manual',
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
@@ -274,7 +267,7 @@ export class Operations {
       const id = this.history.record({
         type: job.kind as never,
         planId: job.planId,
-        repoId: job.repoId.replace(/#(index|restore)$/, ''),
+        repoId: repoOfLane(job.repoId),
         trigger: job.trigger,
         status: 'running',
         startedAt: new Date(job.startedAt ?? Date.now()).toISOString(),
@@ -341,7 +334,7 @@ export class Operations {
         jobId: job.id,
         kind: job.kind as never,
         planId: job.planId ?? null,
-        repoId: job.repoId.replace(/#(index|restore)$/, ''),
+        repoId: repoOfLane(job.repoId),
         status: outcome.status,
         error,
         snapshotId: value?.snapshotId ?? null,
@@ -464,7 +457,7 @@ export class Operations {
     const keys = new Set<string>();
     for (const job of this.ctx.queue.list()) {
       if (job.kind === 'backup' && job.planId) keys.add(taskKey('backup', job.planId));
-      if ((job.kind === 'check' || job.kind === 'prune') && !job.repoId.includes('#')) keys.add(taskKey(job.kind as 'check' | 'prune', job.repoId));
+      if (job.kind === 'check' || job.kind === 'prune') keys.add(taskKey(job.kind as 'check' | 'prune', job.repoId));
     }
     return keys;
   }
@@ -474,7 +467,7 @@ export class Operations {
       jobId: job.id,
       kind: job.kind as never,
       planId: job.planId ?? null,
-      repoId: job.repoId.replace(/#(index|restore)$/, ''),
+      repoId: repoOfLane(job.repoId),
       state,
       startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
     };
@@ -492,4 +485,16 @@ function withRetryCauses(status: AgentStatus, causes: ReadonlyMap<string, Failur
   return status.cause || !first
     ? { ...status, plans }
     : { ...status, plans, cause: first.running!.retryCause ?? null, causePlanId: first.planId };
+}
+
+/**
+ * Index builds and restores run in queue lanes of their own next to a repository's backup lane
+ * (restic takes only shared locks for them), named `<repo>#<lane>`; faces see the repository.
+ */
+export function laneOf(repoId: string, lane: 'index' | 'restore'): string {
+  return `${repoId}#${lane}`;
+}
+
+export function repoOfLane(lane: string): string {
+  return lane.replace(/#(index|restore)$/, '');
 }
