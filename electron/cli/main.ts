@@ -146,7 +146,7 @@ interface CommandContext {
 async function call<M extends ApiMethod>(agent: Agent, session: SessionRef, method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
   const result = await agent.call(method, input, session);
   if (!result.ok) throw new CliFailure(result.error);
-  return result.value as ApiOutput<M>;
+  return result.value;
 }
 
 function emit(ctx: CommandContext, value: unknown, human: () => string): void {
