@@ -13,8 +13,12 @@ import { parseConfig } from './validate.js';
 export { resolveRepoSecrets, toRepoTarget, describeRepoSecrets, redactConfig, isSecretEnvName } from './repo-secrets.js';
 export type { ResolvedRepoSecrets } from './repo-secrets.js';
 
-/** Parses a Backrest config.json text. The returned config holds no secret; save it with ConfigStore.update. */
-export async function importBackrest(raw: string, secrets: SecretStore, locale: Locale = getLocale()): Promise<{ config: Config; movedSecrets: number }> {
+/**
+ * Reads a Backrest config.json text without touching any store: the returned config still holds
+ * its secrets (passwords, credentials), so callers can preview, merge or refuse it first.
+ * `sourceVersion` is the file's own `version`.
+ */
+export function parseBackrestFile(raw: string, locale: Locale = getLocale()): { config: Config; sourceVersion: number } {
   let json: unknown;
   try {
     json = JSON.parse(raw.replace(/^\uFEFF/, ''));
@@ -26,8 +30,13 @@ export async function importBackrest(raw: string, secrets: SecretStore, locale: 
   if (typeof version === 'number' && version !== 6) {
     throw new CofreError('config.unsupportedVersion', { params: { version: String(version) }, cause: 'invalid-input' });
   }
+  return { config: parseConfig(json, locale), sourceVersion: typeof version === 'number' ? version : 6 };
+}
+
+/** Parses a Backrest config.json text. The returned config holds no secret; save it with ConfigStore.update. */
+export async function importBackrest(raw: string, secrets: SecretStore, locale: Locale = getLocale()): Promise<{ config: Config; movedSecrets: number }> {
   // Validate before moving anything, so a rejected file leaves the secret store untouched.
-  const parsed = parseConfig(json, locale);
+  const { config: parsed } = parseBackrestFile(raw, locale);
   const { config, moved } = await moveSecretsOut(parsed, secrets);
   return { config, movedSecrets: moved };
 }
