@@ -27,9 +27,9 @@ const binary = electronBinary();
 const mainBundle = path.join(root, 'dist', 'electron', 'main', 'index.js');
 if (!binary) {
   // Said out loud, not only as a skip annotation: a reader of the CI log must see why the tray app was not tested.
-  console.warn('[e2e electron] SKIPPED: no Electron binary on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1). The tray app specs run wherever the binary exists.');
+  console.warn('[e2e electron] SKIPPED: no Electron binary on this machine (its download was unreachable at `npm ci`, or ELECTRON_SKIP_BINARY_DOWNLOAD=1). The tray app specs run wherever the binary exists.');
 }
-test.skip(!binary, 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1): the tray app cannot be launched here');
+test.skip(!binary, 'Electron binary not installed (download unreachable or skipped): the tray app cannot be launched here');
 test.skip(!existsSync(mainBundle), 'dist/electron/main/index.js missing: run `npx tsx scripts/build-electron.ts` first');
 
 interface Hooks {

@@ -13,9 +13,10 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-let installer;
+// COFRE_ELECTRON_INSTALLER lets the test stand in an installer whose download fails.
+let installer = process.env.COFRE_ELECTRON_INSTALLER;
 try {
-  installer = join(dirname(require.resolve('electron/package.json')), 'install.js');
+  installer ??= join(dirname(require.resolve('electron/package.json')), 'install.js');
 } catch {
   process.exit(0); // electron is a devDependency: absent in production installs
 }

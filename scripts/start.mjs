@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: builds the UI and the Electron bundles, then launches the tray app. Where the
-// Electron binary is missing (installs made with ELECTRON_SKIP_BINARY_DOWNLOAD=1) it says so and
+// Electron binary is missing (its download was unreachable during `npm ci`, or ELECTRON_SKIP_BINARY_DOWNLOAD=1 was set) it says so and
 // points to `npm run serve`, which runs the same core and UI in a browser.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,8 +26,8 @@ function electronBinary() {
 const binary = electronBinary();
 if (!binary) {
   console.error(
-    'Cofre: the Electron binary is not installed here (npm was run with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or its download was blocked).\n' +
-      'Install it on a machine with internet access (`npm rebuild electron`), or run the same app in a browser with:\n' +
+    'Cofre: the Electron binary is not installed here (its download was blocked during `npm ci`, or ELECTRON_SKIP_BINARY_DOWNLOAD=1 was set).\n' +
+      'Fetch it where the download is reachable (`npm run fetch:electron`), or run the same app in a browser with:\n' +
       '  npm run serve',
   );
   process.exit(1);
