@@ -26,7 +26,7 @@ const valid: ConfigInput = {
   instance: 'pc-01',
   repos: [{ id: 'r1', uri: '/srv/r1', futureRepoField: { kept: [1, 'a'] } }],
   plans: [{ id: 'p1', repo: 'r1', paths: ['/home/maria'], schedule: { cron: '0 12 * * *' } }],
-  sync: { identity: { keyid: 'k' }, knownHosts: [{ instanceId: 'x' }] },
+  sync: { identity: { keyId: 'ecdsa.k' }, knownHosts: [{ instanceId: 'x' }] },
   fromNewerBackrest: { a: 1, b: [true, null, 'x'] },
 };
 

@@ -59,7 +59,10 @@ describe('parseConfig', () => {
   });
 
   it('reports missing required top-level fields and a wrong version', () => {
-    expect(fieldsOf({ version: 5 }, 'pt-BR')).toEqual({ version: 'deve ser 6', instance: 'é obrigatório' });
+    expect(fieldsOf({ version: 5 }, 'pt-BR')).toEqual({ instance: 'é obrigatório' });
+    expect(fieldsOf({ version: 7, instance: 'x' }, 'pt-BR')).toEqual({ version: 'é 7, mais nova que a última versão de configuração do Backrest (6); o próprio Backrest a recusa' });
+    expect(fieldsOf({ version: 3, instance: 'x' }, 'en')).toEqual({ version: 'is 3: open the file once in Backrest 1.10 so it is upgraded (Cofre reads versions 4 to 6)' });
+    expect(fieldsOf({ version: 'six', instance: 'x' }, 'en')).toEqual({ version: 'must be one of: 4, 5, 6' });
     expect(fieldsOf([], 'en')).toEqual({ $: 'must be an object' });
     expect(fieldsOf(base({ repos: [{ id: '', uri: '' }], plans: [] }), 'en')).toMatchObject({ 'repos[0].id': 'must not be empty', 'repos[0].uri': 'must not be empty' });
   });
@@ -82,6 +85,7 @@ describe('parseConfig', () => {
       repos: [{
         id: 'r1', uri: '/srv/r1',
         prunePolicy: { maxUnusedBytes: '10', maxUnusedPercent: 5 },
+        // A schedule with no kind never fires (Backrest accepts it): not a problem.
         checkPolicy: { structureOnly: true, readDataSubsetPercent: 5, schedule: {} },
         hooks: [{ conditions: ['CONDITION_ANY_ERROR'] }],
       }],
@@ -94,7 +98,6 @@ describe('parseConfig', () => {
     });
     expect(fieldsOf(json, 'en')).toEqual({
       'repos[0].prunePolicy': 'must set either maxUnusedBytes or maxUnusedPercent, not both',
-      'repos[0].checkPolicy.schedule': 'must set exactly one of disabled, cron, maxFrequencyDays or maxFrequencyHours',
       'repos[0].checkPolicy': 'must set either structureOnly or readDataSubsetPercent, not both',
       'repos[0].hooks[0]': 'must have exactly one action',
       'plans[0].schedule': 'must set exactly one of disabled, cron, maxFrequencyDays or maxFrequencyHours',
