@@ -115,7 +115,8 @@ export function isReservedId(value: string): boolean {
   return value.startsWith('_x_');
 }
 
-const pathFlag = /^--files-from(-raw|-verbatim)?(=|$)/;
+// Backrest shell-splits each entry, so `--files-from /x` may be one entry or two.
+const pathFlag = /^--files-from(-raw|-verbatim)?(=|\s|$)/;
 
 /** True when `backup_flags` name the files to back up (`--files-from…`), so `paths` may be empty. */
 export function flagsListFiles(flags: readonly string[]): boolean {
