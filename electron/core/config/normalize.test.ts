@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeBackrestJson } from './normalize.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke into arbitrary json
 const norm = (json: unknown) => normalizeBackrestJson(json).json as Record<string, any>;
 const repo = (fields: Record<string, unknown>) => ({ version: 6, instance: 'x', repos: [{ id: 'r', uri: '/r', ...fields }] });
 const plan = (fields: Record<string, unknown>) => ({ version: 6, instance: 'x', plans: [{ id: 'p', repo: 'r', ...fields }] });
