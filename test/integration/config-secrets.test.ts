@@ -7,6 +7,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../electron/core/agent/agent.js';
+import { runCli } from './run-cli.js';
 import { exportBackrest, importBackrest } from '../../electron/core/config/backrest-io.js';
 import { validateConfig } from '../../electron/core/config/validate.js';
 import { toRepoTarget } from '../../electron/core/config/repo-secrets.js';
@@ -183,5 +184,31 @@ describe('enrollment against the real REST server', () => {
     } finally {
       await agent.shutdown(20_000);
     }
+  });
+});
+
+describe('cofre config export-backrest --backrest', () => {
+  it('chooses the Backrest release, writes the file 0600 and refuses an unknown release with exit 2', async () => {
+    const home = path.join(dir, 'cli-export');
+    await fs.mkdir(home, { recursive: true });
+    const input = path.join(home, 'backrest.json');
+    await fs.writeFile(input, fieldV4);
+    const common = ['--data-dir', path.join(home, 'cofre'), '--policy', path.join(home, 'no-policy.json'), '--lang', 'en'];
+    expect((await runCli([...common, 'config', 'import-backrest', input])).code).toBe(0);
+    const out110 = path.join(home, 'for-110.json');
+    await fs.writeFile(out110, 'old content', { mode: 0o644 });
+    const run110 = await runCli([...common, 'config', 'export-backrest', out110, '--backrest', '1.10']);
+    expect(run110.code, run110.err).toBe(0);
+    expect(JSON.parse(await fs.readFile(out110, 'utf8')).version).toBe(4);
+    if (process.platform !== 'win32') expect((await fs.stat(out110)).mode & 0o777).toBe(0o600);
+    const out113 = path.join(home, 'for-113.json');
+    expect((await runCli([...common, 'config', 'export-backrest', out113, '--backrest', '1.13', '--include-secrets'])).code).toBe(0);
+    const json = JSON.parse(await fs.readFile(out113, 'utf8'));
+    expect(json.version).toBe(6);
+    expect(json.repos[0].password).toBe('Compras#2025-repo');
+    const bad = await runCli([...common, 'config', 'export-backrest', '--backrest', '2.0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--backrest 2\.0/);
+    expect((await runCli([...common, '--help'])).out).toMatch(/--backrest 1\.10\|1\.13\|current/);
   });
 });
