@@ -1,6 +1,7 @@
 // Backrest config.json (versions 4, 5 and 6; see migrate.ts) as zod schemas. Input passes
 // normalize.ts first, so these schemas see Backrest's canonical json form only.
-// Every object is "loose": fields this version does not know (the `sync` block, fields from newer Backrest releases) survive a load/save round trip.
+// Every object is "loose": fields this version does not know (the `sync` block, fields from newer
+// Backrest releases) survive a load/save round trip.
 // int64 values are JSON strings in Backrest's protojson encoding; enums are their names.
 // Custom messages are i18n keys (config.problem.*): validate.ts translates them per locale.
 // Rules that span fields (repo references, one-of groups, cron, URIs) live in validate.ts.
