@@ -4,6 +4,8 @@
 // with REST credentials in env backs up through the real REST server and exports in the form its
 // Backrest accepts; enrollment writes a config Backrest accepts (guid learned, no autoInitialize).
 import { promises as fs, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../electron/core/agent/agent.js';
@@ -210,5 +212,42 @@ describe('cofre config export-backrest --backrest', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--backrest 2\.0/);
     expect((await runCli([...common, '--help'])).out).toMatch(/--backrest 1\.10\|1\.13\|current/);
+  });
+});
+
+describe('hooks with secrets in the secret store', () => {
+  it('a webhook whose URL carries a token runs with the real URL, though config.json holds only a reference', async () => {
+    const home = path.join(dir, 'hook-secret');
+    const data = path.join(home, 'dados');
+    await fs.mkdir(data, { recursive: true });
+    await fs.writeFile(path.join(data, 'x.txt'), 'x\n');
+    const received: string[] = [];
+    const hookServer = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/ping?token=hook-token-123`;
+    try {
+      const backrest = {
+        version: 4,
+        instance: 'pc-hook',
+        repos: [{ id: 'r', uri: server.repoUri('hook-secret'), password: repoPassword, env: [`RESTIC_REST_USERNAME=${restUser}`, `RESTIC_REST_PASSWORD=${restPass}`], autoInitialize: true }],
+        plans: [{ id: 'p', repo: 'r', paths: [data], hooks: [{ conditions: ['CONDITION_SNAPSHOT_SUCCESS'], actionWebhook: { webhookUrl: hookUrl, method: 'GET' } }] }],
+      };
+      const input = path.join(home, 'backrest.json');
+      await fs.writeFile(input, JSON.stringify(backrest));
+      const binary = resticBinaries[resticBinaries.length - 1]!;
+      const common = ['--data-dir', path.join(home, 'cofre'), '--policy', path.join(home, 'no-policy.json'), '--restic', binary.bin, '--lang', 'en'];
+      expect((await runCli([...common, 'config', 'import-backrest', input])).code).toBe(0);
+      const saved = await fs.readFile(path.join(home, 'cofre', 'config.json'), 'utf8');
+      expect(saved).not.toContain('hook-token-123');
+      expect(saved).toContain('cofre-secret:hook/');
+      const backup = await runCli([...common, 'backup', 'p']);
+      expect(backup.code, backup.err + backup.out).toBe(0);
+      await expect.poll(() => received, { timeout: 10_000 }).toEqual(['/ping?token=hook-token-123']);
+    } finally {
+      await new Promise<void>((resolve) => hookServer.close(() => resolve()));
+    }
   });
 });
