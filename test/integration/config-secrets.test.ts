@@ -101,8 +101,11 @@ describe.each(resticBinaries)('Backrest config with secrets, restic $label', (bi
       ? { RESTIC_REPOSITORY: withUrlCredentials(repo.uri, exportedEnv.RESTIC_REST_USERNAME!, exportedEnv.RESTIC_REST_PASSWORD!) }
       : { ...exportedEnv, RESTIC_REPOSITORY: repo.uri };
     await rawRestic(binary.bin, ['snapshots', '--json'], { ...direct, RESTIC_PASSWORD: repo.password, RESTIC_CACHE_DIR: path.join(dir, 'cache') });
-    // `keyid` (the proto field name) is read as Backrest reads it: `keyId`.
-    expect(withSecrets).toMatchObject({ version: 6, instance: 'pc-financeiro', sync: { identity: { keyId: 'k1' } }, notYetKnown: backrest.notYetKnown });
+    // `keyid` (the proto field name) is read as Backrest reads it (`keyId`); Cofre's own file keeps
+    // it, but an identity Backrest 1.13+ cannot read (not ed25519) does not reach an export.
+    expect(recovered.config['sync']).toEqual({ identity: { keyId: 'k1' } });
+    expect(withSecrets).toMatchObject({ version: 6, instance: 'pc-financeiro', sync: {}, notYetKnown: backrest.notYetKnown });
+    expect(withSecrets.sync.identity).toBeUndefined();
     const without = await exportBackrest(recovered.config, secrets, { includeSecrets: false });
     for (const secret of [repoPassword, restPass]) expect(without).not.toContain(secret);
   });

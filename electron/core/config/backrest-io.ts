@@ -9,7 +9,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { Config } from './backrest-schema.js';
 import { restoreExtraSecrets, stripExtraSecrets } from './extra-secrets.js';
 import { summarizeFields } from './field-problems.js';
-import { contentNeedingVersion6, fillMissingGuids, latestBackrestVersion, migrateTo, oldestReadableVersion, requiredVersion, type BackrestVersion } from './migrate.js';
+import { applyMigration006, contentNeedingVersion6, fillMissingGuids, latestBackrestVersion, migrateTo, oldestReadableVersion, requiredVersion, type BackrestVersion } from './migrate.js';
 import { normalizeBackrestJson, type NormalizeNote } from './normalize.js';
 import { moveSecretsOut, splitRepoSecrets, withSecretsRestored } from './repo-secrets.js';
 import { serializeConfig } from './store.js';
@@ -94,7 +94,8 @@ function forVersion(config: Config, version: BackrestVersion, target: string): C
     }
     return { ...config, version };
   }
-  return migrateTo(config, version).config;
+  // Also for a config already labelled 6: an identity 1.13+ cannot read must not reach it.
+  return applyMigration006(migrateTo(config, version).config).config;
 }
 
 /**

@@ -81,6 +81,14 @@ describe('export targets', () => {
     backrestAccepts(await exportBackrest(config, secrets, { includeSecrets: true, target: '1.10' }), 4);
   });
 
+  it('regression: a version-4 file relabelled 6 with its ECDSA identity (what older Cofre wrote) is healed, not passed on to 1.13', async () => {
+    const secrets = new MemorySecretStore();
+    const { config } = await importBackrest(v4.replace('"version": 4', '"version": 6'), secrets);
+    const out = await exportBackrest(config, secrets, { includeSecrets: true });
+    backrestAccepts(out, 6);
+    expect(JSON.parse(out).sync.identity).toBeUndefined();
+  });
+
   it('refuses to export for 1.10 what Backrest 1.10 would silently lose, naming the fields', async () => {
     const secrets = new MemorySecretStore();
     const { config } = await importBackrest(v6, secrets);

@@ -102,7 +102,11 @@ export function migrateTo(config: Config, target: BackrestVersion): { config: Co
   return target >= 6 ? applyMigration006(upgraded) : { config: upgraded, droppedIdentity: false };
 }
 
-/** The config as it must be saved: its own version, or raised to what its content needs. */
+/**
+ * The config as it must be saved: its own version, or raised to what its content needs. (A
+ * version-6 file with a non-ed25519 identity, as older Cofre releases wrote, is kept as it is
+ * here; exportBackrest heals it before it reaches a Backrest.)
+ */
 export function versionForSave(config: Config): Config {
   const needed = requiredVersion(config);
   return needed > config.version ? migrateTo(config, needed).config : config;
