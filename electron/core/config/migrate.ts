@@ -40,6 +40,23 @@ export function fillMissingGuids(json: unknown): string[] {
   return filled;
 }
 
+/**
+ * Repositories of Cofre's own file that hold both a guid and autoInitialize, as Cofre's enrollment
+ * wrote before it followed Backrest's rule: a known guid means the repository exists, so
+ * autoInitialize is dropped (Backrest refuses the pair). Mutates canonical json; returns the ids.
+ */
+export function dropAutoInitializeBesideGuid(json: unknown): string[] {
+  if (!isObject(json) || !Array.isArray(json.repos)) return [];
+  const healed: string[] = [];
+  for (const repo of json.repos) {
+    if (isObject(repo) && typeof repo.guid === 'string' && repo.guid !== '' && repo.autoInitialize === true) {
+      delete repo.autoInitialize;
+      healed.push(String(repo.id));
+    }
+  }
+  return healed;
+}
+
 function hooksOf(config: Config): Array<{ hook: Hook; path: string }> {
   return [
     ...config.repos.flatMap((repo, i) => (repo.hooks ?? []).map((hook, j) => ({ hook, path: `repos[${i}].hooks[${j}]` }))),

@@ -174,6 +174,16 @@ describe('ConfigStore', () => {
     expect(await secrets.keys()).toEqual([]);
   });
 
+  it('regression: a file older Cofre enrollment wrote (guid with autoInitialize) loads, and is put right', async () => {
+    const guid = 'b'.repeat(64);
+    await fs.writeFile(file, JSON.stringify({ ...valid, repos: [{ id: 'r1', uri: '/srv/r1', guid, autoInitialize: true }] }));
+    const result = await makeStore().load();
+    expect(result.problem).toBeUndefined();
+    expect(result.config.repos[0]).toMatchObject({ guid });
+    expect(result.config.repos[0]?.autoInitialize).toBeUndefined();
+    expect(JSON.parse(await fs.readFile(file, 'utf8')).repos[0].autoInitialize).toBeUndefined();
+  });
+
   it('moves passwords out of a hand-edited file on load', async () => {
     await fs.writeFile(file, JSON.stringify({ ...valid, repos: [{ id: 'r1', uri: '/srv/r1', password: 'typed-by-hand' }] }));
     const secrets = new MemorySecretStore();

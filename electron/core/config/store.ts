@@ -18,7 +18,8 @@ import { atomicWriteFile, ensurePrivateDir, removeStrayTempFiles } from './atomi
 import type { z } from 'zod';
 import type { Config, configSchema } from './backrest-schema.js';
 import { isExtraSecretKey, referencedExtraKeys } from './extra-secrets.js';
-import { versionForSave } from './migrate.js';
+import { dropAutoInitializeBesideGuid, versionForSave } from './migrate.js';
+import { normalizeBackrestJson } from './normalize.js';
 import { configHasSecrets, moveSecretsOut } from './repo-secrets.js';
 import { parseConfig } from './validate.js';
 
@@ -152,8 +153,9 @@ export class ConfigStore {
     }
 
     let config: Config;
+    let healed: boolean;
     try {
-      config = this.parseText(raw);
+      ({ config, healed } = this.parseOwnText(raw));
     } catch (error) {
       return this.recover(error);
     }
@@ -161,7 +163,7 @@ export class ConfigStore {
     // Backrest only warns about an empty instance; Cofre needs one for its snapshot tags.
     const unnamed = config.instance === '';
     if (unnamed) config = { ...config, instance: instanceIdFromHostname(this.hostname) };
-    if (configHasSecrets(config) || unnamed) {
+    if (configHasSecrets(config) || unnamed || healed) {
       // A hand-edited or older file with passwords: move them out and rewrite it at once.
       config = (await moveSecretsOut(versionForSave(config), this.secrets)).config;
       config = { ...config, modno: config.modno + 1 };
@@ -174,6 +176,11 @@ export class ConfigStore {
   }
 
   private parseText(raw: string): Config {
+    return this.parseOwnText(raw).config;
+  }
+
+  /** Cofre's own file, with what older Cofre releases wrote and Backrest refuses put right (`healed`). */
+  private parseOwnText(raw: string): { config: Config; healed: boolean } {
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -181,7 +188,9 @@ export class ConfigStore {
       throw new CofreError('config.notJson', { params: { file: this.path }, detail: (error as Error).message });
     }
     if (exceedsJsonLimits(json)) throw new CofreError('config.notJson', { params: { file: this.path }, detail: 'nested too deeply' });
-    return parseConfig(json, this.locale ?? getLocale());
+    const canonical = normalizeBackrestJson(json).json;
+    const healed = dropAutoInitializeBesideGuid(canonical).length > 0;
+    return { config: parseConfig(canonical, this.locale ?? getLocale()), healed };
   }
 
   private async readValid(file: string): Promise<Config> {
