@@ -1,11 +1,12 @@
 // The `cofre` command. Every subcommand is a call of the shared contract on a local Agent, so the
 // CLI sees exactly what the tray and the web UI see. Exit codes: 0 ok, 1 failure, 2 usage,
 // 3 backup made with warnings.
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../core/agent/agent.js';
 import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, SessionRef } from '../core/api.js';
+import { backrestTargets, type BackrestTarget } from '../core/config/backrest-io.js';
 import { CofreError, type ErrorPayload } from '../core/errors.js';
 import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale } from '../core/i18n/index.js';
 import { resolvePaths, type CofrePaths } from '../core/paths.js';
@@ -37,6 +38,7 @@ const optionSpec = {
   original: { type: 'boolean', default: false },
   conflict: { type: 'string' },
   'include-secrets': { type: 'boolean', default: false },
+  backrest: { type: 'string' },
   port: { type: 'string' },
   static: { type: 'string' },
   verbose: { type: 'boolean', default: false },
@@ -324,13 +326,19 @@ const commands = {
       return exitCodes.ok;
     }
     if (sub === 'export-backrest') {
-      const { content } = await call(ctx.agent, ctx.session, 'exportBackrest', { includeSecrets: ctx.values['include-secrets'] });
+      const target = ctx.values.backrest;
+      if (target !== undefined && !backrestTargets.includes(target as BackrestTarget)) {
+        throw new UsageError(t('cli.badArguments', { details: `--backrest ${target} (1.10, 1.13, current)` }, ctx.locale));
+      }
+      const { content } = await call(ctx.agent, ctx.session, 'exportBackrest', { includeSecrets: ctx.values['include-secrets'], ...(target ? { target: target as BackrestTarget } : {}) });
       const file = ctx.args[1];
       if (!file) {
         ctx.io.out(content.trimEnd());
         return exitCodes.ok;
       }
+      // 0600 always (an existing file keeps its mode on overwrite, so set it explicitly too).
       await writeFile(file, content, { mode: 0o600 });
+      await chmod(file, 0o600);
       emit(ctx, { ok: true, file }, () => t('cli.exported', { file }, ctx.locale));
       return exitCodes.ok;
     }

@@ -308,7 +308,15 @@ export const api = {
     output: z.object({ repos: z.number(), plans: z.number(), movedSecrets: z.number() }),
     access: 'technician',
   }),
-  exportBackrest: method({ input: z.object({ includeSecrets: z.boolean().default(false) }).strict(), output: z.object({ content: z.string() }), access: 'technician' }),
+  exportBackrest: method({
+    input: z.object({
+      includeSecrets: z.boolean().default(false),
+      /** Backrest release the file is for; default: the config's own version. */
+      target: z.enum(['1.10', '1.13', 'current']).optional(),
+    }).strict(),
+    output: z.object({ content: z.string() }),
+    access: 'technician',
+  }),
   enroll: method({
     input: z.object({ password: z.string().max(1024).optional(), restUsername: z.string().max(256).optional(), restPassword: z.string().max(1024).optional(), paths: z.array(absolutePath).max(100).optional() }).strict(),
     output: z.object({ repoId: z.string(), planId: z.string(), uri: z.string() }),

@@ -245,7 +245,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
     },
 
     async exportBackrest(input) {
-      return { content: await exportBackrest(ctx.configStore.get(), ctx.options.secrets, { includeSecrets: input.includeSecrets }) };
+      return { content: await exportBackrest(ctx.configStore.get(), ctx.options.secrets, { includeSecrets: input.includeSecrets, locale: ctx.locale(), ...(input.target ? { target: input.target } : {}) }) };
     },
 
     async enroll(input) {
@@ -254,6 +254,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const uri = expandEnrollment(enrollment.uriTemplate, ctx.identity);
       const restUsername = input.restUsername ?? enrollment.restUsername;
       const restPassword = input.restPassword ?? enrollment.restPassword;
+      // No guid yet: autoInitialize until the repository's id is known (rememberGuid), as in Backrest.
       const repo: Repo = { id: enrollment.repoId, uri, env: [], flags: [], hooks: [], autoInitialize: true, autoUnlock: true };
       const paths = input.paths ?? enrollment.paths.map((p) => p.replaceAll('{home}', ctx.identity.homeDir));
       const secrets = { password: input.password, restUsername, restPassword };
@@ -301,15 +302,22 @@ async function setOrDelete(ctx: AgentContext, key: string, value: string): Promi
   else await ctx.options.secrets.set(key, value);
 }
 
-/** Backrest records the repository id (`restic cat config`) as `guid`. */
+/**
+ * Backrest records the repository id (`restic cat config`) as `guid`. Once it is known the
+ * repository exists, so autoInitialize goes: Backrest refuses a repo with both.
+ */
 async function rememberGuid(ctx: AgentContext, repo: Repo): Promise<void> {
   try {
     const engine = await ctx.engines.forRepo(repo);
     const { id } = await engine.catConfig();
     const current = ctx.configStore.get();
     const stored = current.repos.find((r) => r.id === repo.id);
-    if (!stored || stored.guid === id || !/^[0-9a-f]{64}$/.test(id)) return;
-    await ctx.configStore.update({ ...current, repos: current.repos.map((r) => (r.id === repo.id ? { ...r, guid: id } : r)) }, current.modno);
+    if (!stored || (stored.guid === id && !stored.autoInitialize) || !/^[0-9a-f]{64}$/.test(id)) return;
+    const learned = (r: Repo): Repo => {
+      const { autoInitialize: _initialised, ...rest } = r;
+      return { ...rest, guid: id };
+    };
+    await ctx.configStore.update({ ...current, repos: current.repos.map((r) => (r.id === repo.id ? learned(r) : r)) }, current.modno);
     ctx.configChanged();
   } catch (error) {
     ctx.log.warn(`repository ${repo.id}: could not read its id: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,6 +3,7 @@
 // rows, hook runs, API events and status. One place owns that flow so every face sees the same.
 import type { AgentStatus, ApiOutput, ApiParsedInput, SessionRef } from '../api.js';
 import type { HookCondition, Plan, Repo } from '../config/backrest-schema.js';
+import { resolveHookSecrets } from '../config/extra-secrets.js';
 import { CofreError, type FailureCause } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { HistoryStore } from '../history/store.js';
@@ -411,8 +412,9 @@ export class Operations {
   }
 
   private async hooks(kind: OperationKind, phase: 'start' | 'success' | 'warning' | 'error', plan: Plan, repo: Repo, extra: Partial<HookVars>): Promise<void> {
-    const hooks = [...(repo.hooks ?? []), ...(plan.hooks ?? [])];
-    if (hooks.length === 0) return;
+    if ((repo.hooks ?? []).length + (plan.hooks ?? []).length === 0) return;
+    // Hook credentials live in the secret store; the runner needs the real values.
+    const hooks = await resolveHookSecrets([...(repo.hooks ?? []), ...(plan.hooks ?? [])], this.ctx.options.secrets);
     const vars: HookVars = { plan: { id: plan.id, paths: plan.paths }, repo: { id: repo.id, uri: repo.uri }, time: new Date(), ...extra };
     for (const condition of conditionsFor(kind, phase) as HookCondition[]) {
       await runHooks(hooks, condition, vars, {

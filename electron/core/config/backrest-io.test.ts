@@ -7,7 +7,7 @@ import { describeRepoSecrets, redactConfig, toRepoTarget } from './repo-secrets.
 import { parseConfig } from './validate.js';
 
 const raw = readFileSync(new URL('./fixtures/backrest-batatais.json', import.meta.url), 'utf8');
-const secretValues = ['s3nh@-do-Repositório', 'nginx-basic-auth-pass', 'offsite-passphrase', 'wJalrXUtnFEMI/K7MDENG', 'AKIAEXAMPLE', 'legado-pass', 'senha@antiga'];
+const secretValues = ['s3nh@-do-Repositório', 'nginx-basic-auth-pass', 'offsite-passphrase', 'wJalrXUtnFEMI/K7MDENG', 'AKIAEXAMPLE', 'legado-pass', 'senha@antiga', 'hc-ping.com/0000-1111', 'MC4CAQAwBQYDK2VwBCIEIF4k'];
 
 describe('importBackrest', () => {
   it('imports a realistic Backrest config and moves every secret into the secret store', async () => {
@@ -18,7 +18,8 @@ describe('importBackrest', () => {
     const text = JSON.stringify(config);
     for (const secret of secretValues) expect(text).not.toContain(secret);
     // 3 passwords + RESTIC_REST_PASSWORD + AWS_SECRET_ACCESS_KEY + AWS_ACCESS_KEY_ID + URI password of "legado"
-    expect(movedSecrets).toBe(7);
+    // + the healthchecks ping URL + the multihost private key
+    expect(movedSecrets).toBe(9);
     expect(await secrets.get(repoPasswordKey('financeiro'))).toBe('s3nh@-do-Repositório');
     expect(await secrets.get(repoEnvKey('s3-offsite', 'AWS_SECRET_ACCESS_KEY'))).toBe('wJalrXUtnFEMI/K7MDENG');
     expect(await secrets.get(repoEnvKey('legado', 'RESTIC_REST_PASSWORD'))).toBe('senha@antiga');
@@ -33,12 +34,14 @@ describe('importBackrest', () => {
 
     // Everything else survives: hooks, prune/check policies, sync, unknown fields.
     const original = JSON.parse(raw);
-    expect(config.sync).toEqual(original.sync);
+    expect(config.sync).toEqual({ ...original.sync, identity: { ...original.sync.identity, ed25519priv: 'cofre-secret:multihost/identity/ed25519priv' } });
+    expect(await secrets.get('multihost/identity/ed25519priv')).toBe(original.sync.identity.ed25519priv);
     expect(config.someFutureTopLevel).toEqual(original.someFutureTopLevel);
     expect(offsite?.futureRepoField).toEqual({ from: 'backrest 1.12' });
     expect(financeiro?.prunePolicy).toEqual(original.repos[0].prunePolicy);
     expect(financeiro?.checkPolicy).toEqual(original.repos[0].checkPolicy);
-    expect(config.plans[0]?.hooks).toEqual(original.plans[0].hooks);
+    expect(config.plans[0]?.hooks[0]).toEqual(original.plans[0].hooks[0]);
+    expect(config.plans[0]?.hooks[1]?.actionHealthchecks?.webhookUrl).toMatch(/^cofre-secret:hook\/[0-9a-f]{12}\/actionHealthchecks\.webhookUrl$/);
     expect(config.plans[0]?.backup_flags).toEqual(['--one-file-system']);
   });
 
@@ -46,7 +49,8 @@ describe('importBackrest', () => {
     const secrets = new MemorySecretStore();
     await expect(importBackrest('{"version": 6,', secrets)).rejects.toMatchObject({ code: 'config.importNotJson' });
     await expect(importBackrest('[1]', secrets)).rejects.toMatchObject({ code: 'config.importNotObject' });
-    await expect(importBackrest('{"version": 4, "instance": "x"}', secrets)).rejects.toMatchObject({ code: 'config.unsupportedVersion' });
+    await expect(importBackrest('{"version": 7, "instance": "x"}', secrets)).rejects.toMatchObject({ code: 'config.unsupportedVersion' });
+    await expect(importBackrest('{"version": 3, "instance": "x"}', secrets)).rejects.toMatchObject({ code: 'config.unsupportedVersion' });
     const bad = JSON.parse(raw);
     bad.plans[1].repo = 'nao-existe';
     const error = await importBackrest(JSON.stringify(bad), secrets, 'pt-BR').catch((e: unknown) => e);
@@ -79,9 +83,10 @@ describe('exportBackrest', () => {
     expect(json.repos[2]).toMatchObject({ password: 'legado-pass', uri: 'rest:http://10.0.0.5:8000/legado', env: ['RESTIC_REST_USERNAME=operador', 'RESTIC_REST_PASSWORD=senha@antiga'] });
     expect(json.sync).toEqual(original.sync);
     expect(json.plans).toEqual(parseConfig(original).plans);
-    // Re-importing the export gives the same secret-free config.
+    // Re-importing the export gives the same secret-free config (hook references get fresh ids).
     const again = await importBackrest(JSON.stringify(json), new MemorySecretStore());
-    expect(again.config).toEqual(config);
+    const refs = (c: unknown) => JSON.stringify(c).replace(/cofre-secret:hook\/[0-9a-f]{12}\//g, 'cofre-secret:hook/*/');
+    expect(refs(again.config)).toEqual(refs(config));
   });
 });
 

@@ -1,5 +1,7 @@
-// Backrest config.json v6 as zod schemas. Every object is "loose": fields this version does not
-// know (the `sync` block, fields from newer Backrest releases) survive a load/save round trip.
+// Backrest config.json (versions 4, 5 and 6; see migrate.ts) as zod schemas. Input passes
+// normalize.ts first, so these schemas see Backrest's canonical json form only.
+// Every object is "loose": fields this version does not know (the `sync` block, fields from newer
+// Backrest releases) survive a load/save round trip.
 // int64 values are JSON strings in Backrest's protojson encoding; enums are their names.
 // Custom messages are i18n keys (config.problem.*): validate.ts translates them per locale.
 // Rules that span fields (repo references, one-of groups, cron, URIs) live in validate.ts.
@@ -7,6 +9,8 @@ import { z } from 'zod';
 
 const int64 = z.union([z.string().regex(/^-?\d+$/, 'config.problem.integer'), z.number().int()]).transform(String);
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'config.problem.id');
+/** Backrest's instance id rule (validationutil.ValidateID with IDMaxLen 50); empty only warns there. */
+const instanceId = z.string().max(50).regex(/^[A-Za-z0-9_.-]*$/, 'config.problem.id');
 
 export const clockSchema = z.enum(['CLOCK_DEFAULT', 'CLOCK_LOCAL', 'CLOCK_UTC', 'CLOCK_LAST_RUN_TIME']);
 
@@ -128,8 +132,9 @@ export const authSchema = z.looseObject({
 
 export const configSchema = z.looseObject({
   modno: z.number().int().min(0).default(0),
-  version: z.literal(6),
-  instance: z.string().min(1).max(128),
+  // The version the file was read with: Cofre writes it back unchanged unless the content needs 6.
+  version: z.literal([4, 5, 6]),
+  instance: instanceId,
   repos: z.array(repoSchema).default([]),
   plans: z.array(planSchema).default([]),
   auth: authSchema.optional(),

@@ -11,11 +11,13 @@
 // - Credentials inside a REST URI (`rest:https://user:pass@host/repo`) are split out: the URI keeps
 //   no user-info, the user name becomes the plain env entry RESTIC_REST_USERNAME=user and the
 //   password the secret RESTIC_REST_PASSWORD, which is how restic (>= 0.16.1) and Backrest read them.
+// - Hook credentials and the multihost private key / pairing secrets: see extra-secrets.ts.
 // Resolving (for restic) and exporting with secrets re-add what was removed.
 import { CofreError } from '../errors.js';
 import type { RepoTarget } from '../restic/types.js';
 import { repoEnvKey, repoPasswordKey, repoSecretEnvNames, type SecretStore } from '../secrets/secret-store.js';
 import type { Config, Repo } from './backrest-schema.js';
+import { hasExtraSecrets, redactExtraSecrets, splitExtraSecrets } from './extra-secrets.js';
 import { splitRestCredentials } from './repo-uri.js';
 
 const secretNamePattern = /PASSWORD|SECRET|TOKEN|KEY/i;
@@ -59,7 +61,11 @@ export function splitRepoSecrets(repo: Repo): { repo: Repo; secrets: Record<stri
   return { repo: clean, secrets };
 }
 
-/** Moves every secret of the config into the store; returns the clean config and how many moved. */
+/**
+ * Moves every secret of the config into the store (repository passwords, secret env entries, URI
+ * credentials, hook credentials, the multihost private key and pairing secrets); returns the clean
+ * config and how many values moved.
+ */
 export async function moveSecretsOut(config: Config, secrets: SecretStore): Promise<{ config: Config; moved: number }> {
   let moved = 0;
   const repos: Repo[] = [];
@@ -71,11 +77,16 @@ export async function moveSecretsOut(config: Config, secrets: SecretStore): Prom
     }
     repos.push(split.repo);
   }
-  return { config: { ...config, repos }, moved };
+  const extra = splitExtraSecrets({ ...config, repos });
+  for (const [key, value] of Object.entries(extra.secrets)) {
+    await secrets.set(key, value);
+    moved += 1;
+  }
+  return { config: extra.config, moved };
 }
 
 export function configHasSecrets(config: Config): boolean {
-  return config.repos.some((repo) => Object.keys(splitRepoSecrets(repo).secrets).length > 0);
+  return config.repos.some((repo) => Object.keys(splitRepoSecrets(repo).secrets).length > 0) || hasExtraSecrets(config);
 }
 
 /** The repo with its stored secrets written back in Backrest's own fields (for export). */
@@ -161,5 +172,5 @@ export async function describeRepoSecrets(repo: Repo, secrets: SecretStore): Pro
 
 /** The config without any secret value, for faces that display it (policy-managed passwords included). */
 export function redactConfig(config: Config): Config {
-  return { ...config, repos: config.repos.map((repo) => splitRepoSecrets(repo).repo) };
+  return redactExtraSecrets({ ...config, repos: config.repos.map((repo) => splitRepoSecrets(repo).repo) });
 }

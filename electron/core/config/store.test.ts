@@ -26,7 +26,7 @@ const valid: ConfigInput = {
   instance: 'pc-01',
   repos: [{ id: 'r1', uri: '/srv/r1', futureRepoField: { kept: [1, 'a'] } }],
   plans: [{ id: 'p1', repo: 'r1', paths: ['/home/maria'], schedule: { cron: '0 12 * * *' } }],
-  sync: { identity: { keyid: 'k' }, knownHosts: [{ instanceId: 'x' }] },
+  sync: { identity: { keyId: 'ecdsa.k' }, knownHosts: [{ instanceId: 'x' }] },
   fromNewerBackrest: { a: 1, b: [true, null, 'x'] },
 };
 
@@ -172,6 +172,16 @@ describe('ConfigStore', () => {
     // Removing the repository forgets its secrets.
     await store.update((c) => ({ ...c, repos: [], plans: [] }), 1);
     expect(await secrets.keys()).toEqual([]);
+  });
+
+  it('regression: a file older Cofre enrollment wrote (guid with autoInitialize) loads, and is put right', async () => {
+    const guid = 'b'.repeat(64);
+    await fs.writeFile(file, JSON.stringify({ ...valid, repos: [{ id: 'r1', uri: '/srv/r1', guid, autoInitialize: true }] }));
+    const result = await makeStore().load();
+    expect(result.problem).toBeUndefined();
+    expect(result.config.repos[0]).toMatchObject({ guid });
+    expect(result.config.repos[0]?.autoInitialize).toBeUndefined();
+    expect(JSON.parse(await fs.readFile(file, 'utf8')).repos[0].autoInitialize).toBeUndefined();
   });
 
   it('moves passwords out of a hand-edited file on load', async () => {

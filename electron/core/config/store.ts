@@ -1,6 +1,8 @@
-// The configuration store: config.json (Backrest v6) on disk, validated, written atomically, with
-// the last good copies kept so a damaged file never stops backups. Secrets are split out into the
-// SecretStore before anything touches the disk.
+// The configuration store: config.json (Backrest format, version 4, 5 or 6) on disk, validated,
+// written atomically, with the last good copies kept so a damaged file never stops backups.
+// Secrets are split out into the SecretStore before anything touches the disk. The file keeps the
+// version it was read with (a Backrest 1.10 machine keeps a file its Backrest can still open)
+// unless the content needs version 6 (migrate.ts).
 //
 // Layout beside config.json:
 //   backups/config.json.bak-<UTC timestamp>-m<modno>   last `backups` good versions (0600)
@@ -15,6 +17,9 @@ import { deleteRepoSecrets, type SecretStore } from '../secrets/secret-store.js'
 import { atomicWriteFile, ensurePrivateDir, removeStrayTempFiles } from './atomic-write.js';
 import type { z } from 'zod';
 import type { Config, configSchema } from './backrest-schema.js';
+import { isExtraSecretKey, referencedExtraKeys } from './extra-secrets.js';
+import { dropAutoInitializeBesideGuid, versionForSave } from './migrate.js';
+import { normalizeBackrestJson } from './normalize.js';
 import { configHasSecrets, moveSecretsOut } from './repo-secrets.js';
 import { parseConfig } from './validate.js';
 
@@ -43,10 +48,10 @@ export interface LoadResult {
 export type ConfigInput = z.input<typeof configSchema>;
 export type ConfigChange = ConfigInput | ((draft: Config) => ConfigInput | void);
 
-/** Backrest's instance id for this machine: the host name in the id alphabet. */
+/** Backrest's instance id for this machine: the host name in the id alphabet, at most 50 characters. */
 export function instanceIdFromHostname(hostname: string): string {
-  const cleaned = hostname.trim().toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 64);
-  return cleaned || 'cofre';
+  const cleaned = hostname.trim().toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 50).replace(/[-.]+$/, '');
+  return cleaned.startsWith('_x_') || !cleaned ? 'cofre' : cleaned;
 }
 
 export function defaultConfig(hostname: string = os.hostname()): Config {
@@ -115,11 +120,14 @@ export class ConfigStore {
 
       const draft = structuredClone(current);
       const proposed = typeof change === 'function' ? (change(draft) ?? draft) : change;
-      const parsed = parseConfig({ ...proposed, modno: current.modno + 1 }, this.locale ?? getLocale());
+      const parsed = versionForSave(parseConfig({ ...proposed, modno: current.modno + 1 }, this.locale ?? getLocale()));
       const { config } = await moveSecretsOut(parsed, this.secrets);
       await this.save(config);
       const remaining = new Set(config.repos.map((r) => r.id));
       for (const repo of current.repos) if (!remaining.has(repo.id)) await deleteRepoSecrets(this.secrets, repo.id);
+      // Hook and multihost secrets nothing refers to any more (the hook was removed or retyped).
+      const stillReferenced = referencedExtraKeys(config);
+      for (const key of referencedExtraKeys(current)) if (isExtraSecretKey(key) && !stillReferenced.has(key)) await this.secrets.delete(key);
       return structuredClone(config);
     });
   }
@@ -145,15 +153,19 @@ export class ConfigStore {
     }
 
     let config: Config;
+    let healed: boolean;
     try {
-      config = this.parseText(raw);
+      ({ config, healed } = this.parseOwnText(raw));
     } catch (error) {
       return this.recover(error);
     }
 
-    if (configHasSecrets(config)) {
+    // Backrest only warns about an empty instance; Cofre needs one for its snapshot tags.
+    const unnamed = config.instance === '';
+    if (unnamed) config = { ...config, instance: instanceIdFromHostname(this.hostname) };
+    if (configHasSecrets(config) || unnamed || healed) {
       // A hand-edited or older file with passwords: move them out and rewrite it at once.
-      config = (await moveSecretsOut(config, this.secrets)).config;
+      config = (await moveSecretsOut(versionForSave(config), this.secrets)).config;
       config = { ...config, modno: config.modno + 1 };
       await this.save(config);
     } else {
@@ -164,6 +176,11 @@ export class ConfigStore {
   }
 
   private parseText(raw: string): Config {
+    return this.parseOwnText(raw).config;
+  }
+
+  /** Cofre's own file, with what older Cofre releases wrote and Backrest refuses put right (`healed`). */
+  private parseOwnText(raw: string): { config: Config; healed: boolean } {
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -171,7 +188,9 @@ export class ConfigStore {
       throw new CofreError('config.notJson', { params: { file: this.path }, detail: (error as Error).message });
     }
     if (exceedsJsonLimits(json)) throw new CofreError('config.notJson', { params: { file: this.path }, detail: 'nested too deeply' });
-    return parseConfig(json, this.locale ?? getLocale());
+    const canonical = normalizeBackrestJson(json).json;
+    const healed = dropAutoInitializeBesideGuid(canonical).length > 0;
+    return { config: parseConfig(canonical, this.locale ?? getLocale()), healed };
   }
 
   private async readValid(file: string): Promise<Config> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CofreError } from '../errors.js';
 import { checkRepoUri, splitRestCredentials } from './repo-uri.js';
@@ -59,7 +60,10 @@ describe('parseConfig', () => {
   });
 
   it('reports missing required top-level fields and a wrong version', () => {
-    expect(fieldsOf({ version: 5 }, 'pt-BR')).toEqual({ version: 'deve ser 6', instance: 'é obrigatório' });
+    expect(fieldsOf({ version: 5 }, 'pt-BR')).toEqual({ instance: 'é obrigatório' });
+    expect(fieldsOf({ version: 7, instance: 'x' }, 'pt-BR')).toEqual({ version: 'é 7, mais nova que a última versão de configuração do Backrest (6); o próprio Backrest a recusa' });
+    expect(fieldsOf({ version: 3, instance: 'x' }, 'en')).toEqual({ version: 'is 3: open the file once in Backrest 1.10 so it is upgraded (Cofre reads versions 4 to 6)' });
+    expect(fieldsOf({ version: 'six', instance: 'x' }, 'en')).toEqual({ version: 'must be one of: 4, 5, 6' });
     expect(fieldsOf([], 'en')).toEqual({ $: 'must be an object' });
     expect(fieldsOf(base({ repos: [{ id: '', uri: '' }], plans: [] }), 'en')).toMatchObject({ 'repos[0].id': 'must not be empty', 'repos[0].uri': 'must not be empty' });
   });
@@ -82,6 +86,7 @@ describe('parseConfig', () => {
       repos: [{
         id: 'r1', uri: '/srv/r1',
         prunePolicy: { maxUnusedBytes: '10', maxUnusedPercent: 5 },
+        // A schedule with no kind never fires (Backrest accepts it): not a problem.
         checkPolicy: { structureOnly: true, readDataSubsetPercent: 5, schedule: {} },
         hooks: [{ conditions: ['CONDITION_ANY_ERROR'] }],
       }],
@@ -94,7 +99,6 @@ describe('parseConfig', () => {
     });
     expect(fieldsOf(json, 'en')).toEqual({
       'repos[0].prunePolicy': 'must set either maxUnusedBytes or maxUnusedPercent, not both',
-      'repos[0].checkPolicy.schedule': 'must set exactly one of disabled, cron, maxFrequencyDays or maxFrequencyHours',
       'repos[0].checkPolicy': 'must set either structureOnly or readDataSubsetPercent, not both',
       'repos[0].hooks[0]': 'must have exactly one action',
       'plans[0].schedule': 'must set exactly one of disabled, cron, maxFrequencyDays or maxFrequencyHours',
@@ -115,8 +119,88 @@ describe('parseConfig', () => {
     expect(cronProblem('')).toBe('config.problem.cronFields');
     expect(cronProblem('61 * * * *')).toBe('config.problem.cronInvalid');
     expect(cronProblem('0 25 * * *')).toBe('config.problem.cronInvalid');
+    // Descriptors Backrest's cron parser accepts (regression: '@daily' was refused).
+    for (const descriptor of ['@daily', '@hourly', '@weekly', '@monthly', '@yearly', '@annually']) expect(cronProblem(descriptor)).toBeNull();
+    expect(cronProblem('@midnight')).toBe('config.problem.cronFields');
     const fields = fieldsOf(base({ plans: [{ id: 'p1', repo: 'r1', paths: ['/a'], schedule: { cron: '0 99 * * *' } }] }), 'pt-BR');
     expect(fields).toEqual({ 'plans[0].schedule.cron': 'não é uma expressão cron válida' });
+  });
+});
+
+describe('what Backrest loads is accepted (issue 10)', () => {
+  it('fills an empty or missing guid with sha256(repo id) like migration 004, unless autoInitialize', () => {
+    const config = parseConfig(base({ repos: [{ id: 'r1', uri: '/srv/r1', guid: '' }, { id: 'r2', uri: '/srv/r2', autoInitialize: true, guid: '' }] }));
+    expect(config.repos[0]?.guid).toBe(createHash('sha256').update('r1').digest('hex'));
+    expect(config.repos[1]?.guid).toBeUndefined();
+  });
+
+  it('accepts instance "", a schedule with only a clock, @daily, numeric enums, int32 strings, nulls and proto names', () => {
+    const json = {
+      version: 4,
+      instance: '',
+      modno: '7',
+      repos: [{ id: 'r1', uri: '/srv/r1', guid: '', prune_policy: { schedule: { clock: 2 }, max_unused_percent: '10', max_unused_bytes: '0' }, commandPrefix: null }],
+      plans: [{ id: 'p1', repo: 'r1', paths: ['/a'], schedule: { cron: '@daily', clock: 1 }, retention: { policyKeepLastN: '5' }, hooks: [{ conditions: [4], actionCommand: { command: 'echo' } }] }],
+    };
+    const config = parseConfig(json);
+    expect(config).toMatchObject({ version: 4, instance: '', modno: 7 });
+    expect(config.repos[0]?.prunePolicy).toEqual({ schedule: { clock: 'CLOCK_UTC' }, maxUnusedPercent: 10, maxUnusedBytes: '0' });
+    expect(config.plans[0]).toMatchObject({ schedule: { cron: '@daily', clock: 'CLOCK_LOCAL' }, retention: { policyKeepLastN: 5 }, hooks: [{ conditions: ['CONDITION_SNAPSHOT_ERROR'] }] });
+  });
+
+  it('accepts a plan whose files come only from --files-from in backup_flags', () => {
+    for (const flag of ['--files-from /etc/lista', '--files-from-raw=/x', '--files-from-verbatim /y']) {
+      expect(fieldsOf(base({ plans: [{ id: 'p1', repo: 'r1', paths: [], backup_flags: [flag] }] }))).toEqual({});
+    }
+    expect(fieldsOf(base({ plans: [{ id: 'p1', repo: 'r1', paths: [], backup_flags: ['--files-fromage'] }] }))).toEqual({ 'plans[0].paths': 'must list at least one folder to back up' });
+  });
+
+  it('accepts both prune limits when one of them is 0 (Backrest writes both)', () => {
+    expect(fieldsOf(base({ repos: [{ id: 'r1', uri: '/srv/r1', prunePolicy: { maxUnusedBytes: '0', maxUnusedPercent: 10 } }] }))).toEqual({});
+  });
+});
+
+describe('what Backrest refuses is refused, with the field and a translated reason (issue 10)', () => {
+  it('instance over 50 characters, with characters outside the id alphabet, or reserved', () => {
+    expect(fieldsOf(base({ instance: 'a'.repeat(51) }), 'pt-BR')).toEqual({ instance: 'deve ter no máximo 50 caracteres' });
+    expect(fieldsOf(base({ instance: 'a'.repeat(50) }))).toEqual({});
+    expect(fieldsOf(base({ instance: 'pc financeiro' }))).toEqual({ instance: 'may only use letters, digits, "-", "_" or "."' });
+    expect(fieldsOf(base({ instance: '_x_pc' }), 'pt-BR')).toEqual({ instance: 'não pode começar com "_x_" (reservado pelo Backrest)' });
+  });
+
+  it('reserved _x_ repo and plan ids', () => {
+    expect(fieldsOf(base({ repos: [{ id: '_x_r', uri: '/r' }], plans: [{ id: '_x_p', repo: '_x_r', paths: ['/a'] }] }))).toEqual({
+      'repos[0].id': 'must not start with "_x_" (reserved by Backrest)',
+      'plans[0].id': 'must not start with "_x_" (reserved by Backrest)',
+    });
+  });
+
+  it('guid together with autoInitialize, and (as Backrest judges a file) neither of them', () => {
+    const guid = 'a'.repeat(64);
+    expect(fieldsOf(base({ repos: [{ id: 'r1', uri: '/r', guid, autoInitialize: true }] }), 'pt-BR')).toEqual({
+      'repos[0].autoInitialize': 'não pode ser usado junto com guid: o Backrest recusa os dois (o guid é obtido quando o repositório é criado)',
+    });
+    const strict = validateConfig(base({ repos: [{ id: 'r1', uri: '/r' }] }), 'en', { fillGuids: false });
+    expect(strict.fields).toEqual([{ path: 'repos[0].guid', message: 'is required unless autoInitialize is on' }]);
+  });
+
+  it('auth enabled without users, or a user without passwordBcrypt', () => {
+    expect(fieldsOf(base({ auth: { disabled: false, users: [] } }))).toEqual({ 'auth.users': 'must list at least one user while the web login is on (or set auth.disabled)' });
+    expect(fieldsOf(base({ auth: { users: [{ name: 'ti' }] } }), 'pt-BR')).toEqual({ 'auth.users[0].passwordBcrypt': 'é obrigatório: o Backrest precisa de uma senha bcrypt para cada usuário' });
+    expect(fieldsOf(base({ auth: { disabled: true } }))).toEqual({});
+  });
+
+  it('an empty retention {} and a time-bucketed policy with no bucket', () => {
+    const withRetention = (retention: unknown) => base({ plans: [{ id: 'p1', repo: 'r1', paths: ['/a'], retention }] });
+    expect(fieldsOf(withRetention({}))).toEqual({ 'plans[0].retention': 'must name a policy (keep last, time buckets or keep all), or be left out' });
+    expect(fieldsOf(withRetention({ policyTimeBucketed: {} }), 'pt-BR')).toEqual({ 'plans[0].retention.policyTimeBucketed': 'deve manter pelo menos um backup em algum período (hourly, daily, weekly, monthly, yearly ou keepLastN)' });
+    expect(fieldsOf(withRetention({ policyTimeBucketed: { daily: 0, weekly: 0 } }))).toHaveProperty(['plans[0].retention.policyTimeBucketed']);
+    expect(fieldsOf(withRetention({ policyTimeBucketed: { daily: 7 } }))).toEqual({});
+    expect(fieldsOf(withRetention(null))).toEqual({});
+  });
+
+  it('a schedule with disabled: false', () => {
+    expect(fieldsOf(base({ plans: [{ id: 'p1', repo: 'r1', paths: ['/a'], schedule: { disabled: false } }] }))).toEqual({ 'plans[0].schedule.disabled': 'must be true when present (leave it out to keep the schedule on)' });
   });
 });
 

@@ -16,6 +16,14 @@ describe('nextRun', () => {
     ]);
   });
 
+  it('runs Backrest cron descriptors (@daily, @hourly, @weekly) and never runs a schedule with only a clock', () => {
+    const ctx = { now: at('2026-03-10T13:20:00Z'), localZone }; // 10:20 in São Paulo
+    expect(iso(nextRun({ cron: '@daily', clock: 'CLOCK_LOCAL' }, ctx))).toBe('2026-03-11T03:00:00.000Z');
+    expect(iso(nextRun({ cron: '@hourly' }, ctx))).toBe('2026-03-10T14:00:00.000Z');
+    expect(iso(nextRun({ cron: '@weekly', clock: 'CLOCK_UTC' }, ctx))).toBe('2026-03-15T00:00:00.000Z');
+    expect(nextRun({ clock: 'CLOCK_LOCAL' }, ctx)).toBeNull();
+  });
+
   it('evaluates CLOCK_UTC in UTC and CLOCK_LOCAL / CLOCK_DEFAULT in local time', () => {
     const now = at('2026-03-10T08:00:00Z');
     expect(iso(nextRun({ cron: '0 12 * * *', clock: 'CLOCK_UTC' }, { now, localZone }))).toBe('2026-03-10T12:00:00.000Z');

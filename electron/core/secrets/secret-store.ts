@@ -5,6 +5,11 @@
 // Key convention, all scoped by repository id so renaming or deleting a repo is one prefix:
 //   repo/<repoId>/password        the restic repository password (Backrest `repo.password`)
 //   repo/<repoId>/env/<NAME>      the value of a secret env entry (Backrest `repo.env` "NAME=value")
+//   hook/<id>/<action>.<field>    a hook credential (Gotify token, Telegram bot token, a webhook URL
+//                                 with its token); config.json keeps `cofre-secret:<key>` in its place
+//   multihost/identity/ed25519priv  the multihost private key (Backrest `sync.identity`)
+//   multihost/pairing/<id>/<field>  a pairing token secret (Backrest `sync.pairingTokens[]`)
+// (config/extra-secrets.ts owns the hook/ and multihost/ keys.)
 // REST credentials follow restic's own convention: the user name stays in config as the env entry
 // RESTIC_REST_USERNAME=<user>, the password is the secret env value RESTIC_REST_PASSWORD.
 
