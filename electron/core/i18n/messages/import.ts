@@ -58,7 +58,9 @@ const en = {
   'import.done.instance': 'Instance name is now "{instance}".',
   'import.done.undoHint': 'To go back: cofre config undo-import',
   'import.dryRun': 'Nothing was changed (--dry-run).',
-  'import.undone': 'Import undone: the configuration and the passwords are back as they were on {when}.',
+  'import.done.secrets.one': '{count} password of the file went to this computer’s protected storage.',
+  'import.done.secrets.other': '{count} passwords of the file went to this computer’s protected storage.',
+  'import.undone': 'Import undone: the configuration and the passwords are back as they were before the import of {when}.',
   'import.undoAvailable': 'The import of {when} can be undone.',
   'import.undoChangedSince': 'The configuration was changed after that import; undoing also discards those changes.',
 
@@ -144,7 +146,9 @@ export const importMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, s
     'import.done.instance': 'O nome da instância agora é "{instance}".',
     'import.done.undoHint': 'Para voltar atrás: cofre config undo-import',
     'import.dryRun': 'Nada foi alterado (--dry-run).',
-    'import.undone': 'Importação desfeita: a configuração e as senhas voltaram a ser como eram em {when}.',
+    'import.done.secrets.one': '{count} senha do arquivo foi para o armazenamento protegido deste computador.',
+    'import.done.secrets.other': '{count} senhas do arquivo foram para o armazenamento protegido deste computador.',
+    'import.undone': 'Importação desfeita: a configuração e as senhas voltaram a ser como eram antes da importação de {when}.',
     'import.undoAvailable': 'A importação de {when} pode ser desfeita.',
     'import.undoChangedSince': 'A configuração foi alterada depois dessa importação; desfazer também descarta essas alterações.',
 
