@@ -189,3 +189,44 @@ describe('importing a Backrest file into a configured Cofre', () => {
     expect(none.err).toContain('There is no import to undo.');
   });
 });
+
+describe('importing on a machine with a policy', () => {
+  let dir: string;
+  let rig: AgentRig;
+
+  beforeEach(async () => {
+    dir = await makeTempDir('import-policy');
+    const policyPath = join(dir, 'policy.json');
+    await writeFile(policyPath, JSON.stringify({
+      locked: ['plans.meus-docs', 'instance'],
+      managed: { repos: [{ id: 'ti', uri: 'rest:https://ti.example/pc', password: 'senha-da-ti' }], plans: [] },
+    }));
+    rig = await startAgent({ dataDir: join(dir, 'data'), resticBin: restic.bin, config: working, hostname: 'pc-ana', policyPath });
+  });
+
+  afterEach(async () => {
+    await rig.close();
+    await removeDir(dir);
+  });
+
+  it('refuses to change a locked or managed item (preview and import), and allows the rest', async () => {
+    const before = await rig.ok<GetConfig>('getConfig', {});
+    const lockedPlan = JSON.stringify({ version: 6, instance: 'x', plans: [{ id: 'meus-docs', repo: 'trabalho', paths: ['/outro'] }] });
+    const managedRepo = JSON.stringify({ version: 6, instance: 'x', repos: [{ id: 'ti', uri: '/srv/falso', password: 'p' }] });
+    for (const content of [lockedPlan, managedRepo]) {
+      for (const method of ['previewImport', 'importBackrest']) {
+        const result = await rig.call(method, { content });
+        expect(result.ok ? 'accepted' : result.error.code, method).toBe('error.lockedByPolicy');
+      }
+    }
+    const instance = await rig.call('importBackrest', { content: backrestFile, takeInstance: true });
+    expect(instance.ok ? 'accepted' : instance.error.code).toBe('error.lockedByPolicy');
+    expect((await rig.ok<GetConfig>('getConfig', {})).config).toEqual(before.config);
+    expect(await rig.ok('getImportUndo', {})).toBeNull();
+
+    await rig.ok('importBackrest', { content: backrestFile });
+    const after = await rig.ok<GetConfig>('getConfig', {});
+    expect(after.config.repos.map((r) => r.id)).toEqual(['ti', 'trabalho', 'servidor']);
+  });
+});
+
