@@ -1,17 +1,11 @@
 // Human output of `cofre config import-backrest` and `cofre config undo-import`: the preview of
 // what an import does (or did), with correct plurals, and never a secret value.
 import type { ApiOutput } from '../core/api.js';
-import { formatDateTime, t, type Locale, type MessageKey, type MessageParams } from '../core/i18n/index.js';
+import { formatDateTime, t, type Locale } from '../core/i18n/index.js';
+import { importSummary, instanceLine, nothingChanges, pluralText, secretNames } from '../core/i18n/import-text.js';
 
 type Preview = ApiOutput<'previewImport'>;
-
-function plural(base: string, count: number, locale: Locale, params: MessageParams = {}): string {
-  return t(`${base}.${count === 1 ? 'one' : 'other'}` as MessageKey, { count, ...params }, locale);
-}
-
-function secretNames(names: string[], locale: Locale): string {
-  return names.map((n) => (n === 'password' ? t('import.secretName.password', undefined, locale) : n)).join(', ');
-}
+const plural = pluralText;
 
 function section(lines: string[], base: string, items: string[], locale: Locale): void {
   if (items.length === 0) return;
@@ -41,35 +35,8 @@ export function renderImportPreview(preview: Preview, locale: Locale): string {
   if (nothingChanges(preview)) lines.push(`  ${t('import.nothing', undefined, locale)}`);
   lines.push(`  ${instanceLine(preview, locale)}`);
   if (preview.settings.length > 0) lines.push(`  ${t('import.settings', { names: preview.settings.join(', ') }, locale)}`);
-  if (preview.secretsFromFile > 0) lines.push(`  ${plural('import.secretsFromFile', preview.secretsFromFile, locale)}`);
+  if (preview.secretsFromFile > 0 && !nothingChanges(preview)) lines.push(`  ${plural('import.secretsFromFile', preview.secretsFromFile, locale)}`);
   return lines.join('\n');
-}
-
-export function nothingChanges(preview: Preview): boolean {
-  const { repos, plans } = preview;
-  return repos.added.length + repos.updated.length + repos.removed.length + plans.added.length + plans.updated.length + plans.removed.length === 0
-    && !preview.instance.changes && preview.settings.length === 0;
-}
-
-export function instanceLine(preview: Preview, locale: Locale): string {
-  const { current, file, changes } = preview.instance;
-  if (!changes) return t(current === file ? 'import.instance.same' : 'import.instance.kept', { current, file }, locale);
-  return t(preview.fresh ? 'import.instance.adopted' : 'import.instance.taken', { current, file }, locale);
-}
-
-/** "1 repositório adicionado, 2 planos adicionados" (what an import did), or "nada mudou". */
-export function importSummary(preview: Preview, locale: Locale): string {
-  const parts: string[] = [];
-  const add = (base: string, count: number) => {
-    if (count > 0) parts.push(plural(base, count, locale));
-  };
-  add('import.done.reposAdded', preview.repos.added.length);
-  add('import.done.reposUpdated', preview.repos.updated.length);
-  add('import.done.reposRemoved', preview.repos.removed.length);
-  add('import.done.plansAdded', preview.plans.added.length);
-  add('import.done.plansUpdated', preview.plans.updated.length);
-  add('import.done.plansRemoved', preview.plans.removed.length);
-  return parts.length > 0 ? parts.join(', ') : t('import.done.nothing', undefined, locale);
 }
 
 export function renderImportResult(result: ApiOutput<'importBackrest'>, locale: Locale): string {
