@@ -150,6 +150,17 @@ describe('importing a Backrest file into a configured Cofre', () => {
     expect(await rig.ok('getImportUndo', {})).toBeNull();
   });
 
+  it('an import refused at save time (another process saved meanwhile) leaves secrets and undo as they were', async () => {
+    const secretsBefore = await allSecrets();
+    const { readFile } = await import('node:fs/promises');
+    const onDisk = JSON.parse(await readFile(rig.configPath, 'utf8')) as { modno: number };
+    await writeFile(rig.configPath, JSON.stringify({ ...onDisk, modno: onDisk.modno + 3 }, null, 2));
+    const result = await rig.call('importBackrest', { content: backrestFile });
+    expect(result.ok ? 'accepted' : result.error.code).toBe('error.conflict');
+    expect(await allSecrets()).toEqual(secretsBefore);
+    expect(await rig.ok('getImportUndo', {})).toBeNull();
+  });
+
   it('the CLI previews with --dry-run, merges by default, replaces with --replace and undoes with undo-import', async () => {
     await rig.close();
     const file = join(dir, 'backrest.json');
