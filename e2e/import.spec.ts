@@ -59,6 +59,10 @@ test('a technician imports a Backrest file, keeps the working setup, replaces wi
   expect(shown).not.toContain(fileRestPassword);
   expect(await page.locator('textarea').evaluateAll((boxes) => boxes.map((b) => (b as unknown as { value: string }).value).join(''))).not.toContain(filePassword);
   await page.screenshot({ path: screenshotPath('import-preview') });
+  await page.setViewportSize({ width: 380, height: 560 });
+  await preview.getByText('1 repositório será adicionado').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath('import-preview-added-small') });
+  await page.setViewportSize({ width: 1100, height: 760 });
 
   // Taking the file's instance name says what that costs; unchecking goes back.
   await page.getByLabel('Usar o nome de instância do arquivo').check();
@@ -141,7 +145,16 @@ test('in English, the preview speaks English with correct plurals', async ({ pag
   await page.getByRole('tab', { name: 'Import / export' }).click();
   const two = JSON.parse(backrestMachine(cofre)) as { plans: Array<Record<string, unknown>> };
   two.plans.push({ ...two.plans[0], id: 'contratos' });
-  await chooseFile(page, JSON.stringify(two), 'config.json file');
+  // Pasted content is taken from the clipboard event and never shown in the box.
+  await page.getByLabel('Or paste its content here').evaluate((box, text) => {
+    // Runs in the page (DOM types are not in this project's tsconfig).
+    const dom = globalThis as unknown as { DataTransfer: new () => { setData(type: string, value: string): void }; ClipboardEvent: new (type: string, init: object) => unknown };
+    const data = new dom.DataTransfer();
+    data.setData('text/plain', text);
+    (box as unknown as { dispatchEvent(event: unknown): boolean }).dispatchEvent(new dom.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, JSON.stringify(two));
+  await expect(page.getByText(/^Content loaded \(/)).toBeVisible();
+  expect(await page.locator('body').innerText()).not.toContain(filePassword);
   const preview = page.locator('.import-preview');
   await expect(preview.getByText('1 repository will be added')).toBeVisible();
   await expect(preview.getByText('2 plans will be added')).toBeVisible();
@@ -149,3 +162,21 @@ test('in English, the preview speaks English with correct plurals', async ({ pag
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText('Import finished: 1 repository added, 2 plans added.')).toBeVisible();
 });
+
+test('a file Cofre must refuse is refused with the field and the reason, and nothing is written', async ({ page, cofre }) => {
+  await cofre.api('importBackrest', { content: cofre.backrestConfig() });
+  await page.goto(cofre.url);
+  await page.getByRole('navigation', { name: 'Seções principais' }).getByRole('link', { name: 'Configurações' }).click();
+  await page.getByRole('tab', { name: 'Importar / exportar' }).click();
+  const bad = JSON.parse(backrestMachine(cofre)) as { plans: Array<Record<string, unknown>> };
+  bad.plans[0]!.repo = 'nao-existe';
+  await chooseFile(page, JSON.stringify(bad));
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('listitem').filter({ hasText: 'plans[0].repo: indica o repositório "nao-existe", que não existe' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Importar', exact: true })).toBeDisabled();
+  expect(await page.locator('body').innerText()).not.toContain(filePassword);
+  await page.screenshot({ path: screenshotPath('import-refused') });
+  const view = await cofre.api<ConfigView>('getConfig');
+  expect(view.config.repos.map((r) => r.id)).toEqual(['servidor']);
+});
+
