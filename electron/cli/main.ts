@@ -13,6 +13,7 @@ import { resolvePaths, type CofrePaths } from '../core/paths.js';
 import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
+import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2, warning: 3 } as const;
 
@@ -43,6 +44,9 @@ const optionSpec = {
   static: { type: 'string' },
   verbose: { type: 'boolean', default: false },
   technician: { type: 'boolean', default: false },
+  replace: { type: 'boolean', default: false },
+  'take-instance': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
 } as const;
 
 export interface CliHost {
@@ -307,7 +311,7 @@ const commands = {
   },
 
   async config(ctx: CommandContext) {
-    const sub = requireArg(ctx, 0, 'validate | import-backrest | export-backrest');
+    const sub = requireArg(ctx, 0, 'validate | import-backrest | undo-import | export-backrest');
     if (sub === 'validate') {
       const info = await call(ctx.agent, ctx.session, 'getAppInfo', {});
       if (info.configProblem) throw new CliFailure(info.configProblem);
@@ -321,8 +325,19 @@ const commands = {
       const content = await readFile(file, 'utf8').catch(() => {
         throw new CofreError('error.notFound', { params: { what: file } });
       });
-      const result = await call(ctx.agent, ctx.session, 'importBackrest', { content });
-      emit(ctx, result, () => t('cli.imported', { repos: result.repos, plans: result.plans, secrets: result.movedSecrets }, ctx.locale));
+      const input = { content, mode: ctx.values.replace ? 'replace' as const : 'merge' as const, ...(ctx.values['take-instance'] ? { takeInstance: true } : {}) };
+      if (ctx.values['dry-run']) {
+        const preview = await call(ctx.agent, ctx.session, 'previewImport', input);
+        emit(ctx, preview, () => `${renderImportPreview(preview, ctx.locale)}\n${t('import.dryRun', undefined, ctx.locale)}`);
+        return exitCodes.ok;
+      }
+      const result = await call(ctx.agent, ctx.session, 'importBackrest', input);
+      emit(ctx, result, () => renderImportResult(result, ctx.locale));
+      return exitCodes.ok;
+    }
+    if (sub === 'undo-import') {
+      const result = await call(ctx.agent, ctx.session, 'undoImport', {});
+      emit(ctx, result, () => renderUndone(result, ctx.locale));
       return exitCodes.ok;
     }
     if (sub === 'export-backrest') {

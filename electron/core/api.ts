@@ -205,6 +205,45 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+export const importModeSchema = z.enum(['merge', 'replace']);
+const importInputSchema = z.object({
+  content: z.string().min(2).max(5_000_000),
+  /** merge (default): add or update the file's repositories and plans; replace: take the whole file. */
+  mode: importModeSchema.default('merge'),
+  /** Use the file's instance name; absent = the default (a fresh Cofre adopts it, a configured one keeps its own). */
+  takeInstance: z.boolean().optional(),
+}).strict();
+const importIdsSchema = z.object({ repos: z.array(z.string()), plans: z.array(z.string()) });
+/** What an import will change (or changed). Names of secrets only (`password`, env names), never a value. */
+export const importPreviewSchema = z.object({
+  mode: importModeSchema,
+  fresh: z.boolean(),
+  repos: z.object({
+    added: z.array(z.object({ id: z.string(), fields: z.array(z.string()), secrets: z.array(z.string()) })),
+    updated: z.array(z.object({ id: z.string(), fields: z.array(z.string()), secrets: z.array(z.string()) })),
+    unchanged: z.array(z.string()),
+    untouched: z.array(z.string()),
+    removed: z.array(z.object({ id: z.string(), secrets: z.array(z.string()) })),
+  }),
+  plans: z.object({
+    added: z.array(z.string()),
+    updated: z.array(z.object({ id: z.string(), fields: z.array(z.string()) })),
+    unchanged: z.array(z.string()),
+    untouched: z.array(z.string()),
+    removed: z.array(z.string()),
+  }),
+  instance: z.object({ current: z.string(), file: z.string(), result: z.string(), changes: z.boolean() }),
+  settings: z.array(z.string()),
+  secretsFromFile: z.number(),
+});
+export type ImportPreviewOutput = z.infer<typeof importPreviewSchema>;
+export const importUndoInfoSchema = z.object({
+  takenAt: isoDate,
+  mode: importModeSchema,
+  /** The config was saved again after the import: undoing also drops those later edits. */
+  changedSince: z.boolean(),
+});
+
 // ---- methods ----------------------------------------------------------------------------------
 
 /**
@@ -303,11 +342,30 @@ export const api = {
     access: 'user',
   }),
   previewRetention: method({ input: z.object({ retention: retentionSchema }).strict(), output: z.object({ description: z.string() }), access: 'user' }),
+  previewImport: method({ input: importInputSchema, output: importPreviewSchema, access: 'technician' }),
   importBackrest: method({
-    input: z.object({ content: z.string().min(2).max(5_000_000) }).strict(),
-    output: z.object({ repos: z.number(), plans: z.number(), movedSecrets: z.number() }),
+    input: importInputSchema,
+    output: z.object({
+      /** Repositories and plans of the file, and the secrets of the file moved into the secret store. */
+      repos: z.number(),
+      plans: z.number(),
+      movedSecrets: z.number(),
+      added: importIdsSchema,
+      updated: importIdsSchema,
+      removed: importIdsSchema,
+      instance: z.string(),
+      instanceChanged: z.boolean(),
+      undoAvailable: z.boolean(),
+      preview: importPreviewSchema,
+    }),
     access: 'technician',
   }),
+  undoImport: method({
+    input: empty,
+    output: z.object({ modno: z.number(), takenAt: isoDate, repos: z.number(), plans: z.number() }),
+    access: 'technician',
+  }),
+  getImportUndo: method({ input: empty, output: importUndoInfoSchema.nullable(), access: 'technician' }),
   exportBackrest: method({
     input: z.object({
       includeSecrets: z.boolean().default(false),

@@ -9,7 +9,7 @@ export const methodNames = [
   'listHistory', 'listSnapshots',
   'browse', 'search', 'versions', 'missingFiles', 'restore',
   'getConfig', 'setConfig', 'setRepoSecrets', 'testConnection', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo',
-  'previewSchedule', 'previewRetention', 'importBackrest', 'exportBackrest', 'enroll', 'readLog',
+  'previewSchedule', 'previewRetention', 'previewImport', 'importBackrest', 'undoImport', 'getImportUndo', 'exportBackrest', 'enroll', 'readLog',
 ] as const satisfies readonly ApiMethod[];
 
 type Missing = Exclude<ApiMethod, (typeof methodNames)[number]>;

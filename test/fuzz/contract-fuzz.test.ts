@@ -32,7 +32,7 @@ const callTimeoutMs = 45_000;
 const validSlowCap = 6;
 const slowMethods = new Set<ApiMethod>(['runBackup', 'testConnection', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo', 'restore', 'browse', 'missingFiles', 'listSnapshots', 'enroll']);
 /** Calls that change the configuration run alone and are undone at once (see restoreBaseline). */
-const configChanging = new Set<ApiMethod>(['setConfig', 'importBackrest', 'setRepoSecrets']);
+const configChanging = new Set<ApiMethod>(['setConfig', 'importBackrest', 'undoImport', 'setRepoSecrets']);
 
 interface Tally {
   tried: number;

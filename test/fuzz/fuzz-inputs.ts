@@ -188,7 +188,12 @@ export function validInput(method: ApiMethod, rng: Rng, world: FuzzWorld): Recor
         { policyTimeBucketed: { daily: rng.pick([0, 7, 2 ** 40]), weekly: 4, keepLastN: rng.pick([0, 3, 1e15]) } }, {},
       ]),
     };
-    case 'importBackrest': return { content: backrestContent(rng, world) };
+    case 'importBackrest': case 'previewImport': return {
+      content: backrestContent(rng, world),
+      ...(rng.chance(0.3) ? { mode: rng.pick(['merge', 'replace']) } : {}),
+      ...(rng.chance(0.3) ? { takeInstance: rng.chance(0.5) } : {}),
+    };
+    case 'undoImport': case 'getImportUndo': return {};
     case 'exportBackrest': return { includeSecrets: rng.chance(0.5) };
     case 'enroll': return { password: 'x', paths: [hostilePath(rng, world)] };
     case 'readLog': return { limit: rng.pick([1, 500, 5000]) };

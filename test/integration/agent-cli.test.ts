@@ -85,7 +85,7 @@ describe.each(resticBinaries)('cofre CLI with restic $label', (restic) => {
     const result = await run([...common, 'config', 'import-backrest', file]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/Importados 1 repositórios e 1 planos/);
+    expect(result.out).toContain('Importação concluída: 1 repositório adicionado, 1 plano adicionado.');
     const saved = await readFile(join(dataDir, 'config.json'), 'utf8');
     expect(saved).not.toContain(repoPassword);
     expect(saved).not.toContain(restPassword);

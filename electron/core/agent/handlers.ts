@@ -2,7 +2,7 @@
 // handlers check capabilities and locks, then delegate to the agent's parts.
 import type { ApiMethod, ApiOutput, ApiParsedInput, Entry, SessionRef } from '../api.js';
 import type { Config, Repo, Retention } from '../config/backrest-schema.js';
-import { exportBackrest, importBackrest } from '../config/backrest-io.js';
+import { exportBackrest } from '../config/backrest-io.js';
 import { describeRepoSecrets, redactConfig } from '../config/repo-secrets.js';
 import { parseConfig } from '../config/validate.js';
 import { CofreError } from '../errors.js';
@@ -15,6 +15,7 @@ import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
 import { fromLocalPath, parseSnapshotPath } from '../restore/snapshot-path.js';
 import type { AgentContext } from './agent.js';
 import { testConnection } from './connection.js';
+import { importUndoInfo, previewImport, runImport, undoImport } from './import-handlers.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>, session: SessionRef) => Promise<ApiOutput<M>> };
 
@@ -233,15 +234,20 @@ export function handlersFor(ctx: AgentContext): Handlers {
       return { description: describeRetention(input.retention, ctx) };
     },
 
+    async previewImport(input) {
+      return previewImport(ctx, input);
+    },
+
     async importBackrest(input) {
-      const { config, movedSecrets } = await importBackrest(input.content, ctx.options.secrets, ctx.locale());
-      const current = ctx.configStore.get();
-      const changedLocks = lockedChanges(ctx.config(), ctx.policy.effective({ ...config, modno: current.modno }).config, ctx.policy.policy);
-      if (changedLocks.length > 0) throw new CofreError('error.lockedByPolicy', { detail: changedLocks.join(', ') });
-      await ctx.configStore.update({ ...config, modno: current.modno }, current.modno);
-      ctx.setConfigProblem(null);
-      ctx.configChanged();
-      return { repos: config.repos.length, plans: config.plans.length, movedSecrets };
+      return runImport(ctx, input);
+    },
+
+    async undoImport() {
+      return undoImport(ctx);
+    },
+
+    async getImportUndo() {
+      return importUndoInfo(ctx);
     },
 
     async exportBackrest(input) {

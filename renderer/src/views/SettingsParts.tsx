@@ -8,6 +8,7 @@ import { ErrorNotice, Field, useAction } from '../components/common.js';
 import { isLocked } from '../logic/repo-form.js';
 import { validateHttpUrl } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
+import { ImportPanel } from './ImportPanel.js';
 
 export interface Secrets {
   password?: string;
@@ -156,15 +157,9 @@ function conditionLabel(c: HookCondition): string {
 
 export function TransferPanel({ locked, onImported }: { locked: string[]; onImported: () => void }) {
   const client = useClient();
-  const [content, setContent] = useState('');
   const [includeSecrets, setIncludeSecrets] = useState(false);
   const [exported, setExported] = useState<string | null>(null);
-  const [imported, setImported] = useState<ApiOutput<'importBackrest'> | null>(null);
   const importLocked = isLocked(locked, 'import') || isLocked(locked, 'repos') || isLocked(locked, 'plans');
-  const doImport = useAction(async () => {
-    setImported(await client.call('importBackrest', { content }));
-    onImported();
-  });
   const doExport = useAction(async () => {
     const out = await client.call('exportBackrest', { includeSecrets });
     setExported(out.content);
@@ -181,22 +176,10 @@ export function TransferPanel({ locked, onImported }: { locked: string[]; onImpo
 
   return (
     <div className="two-col">
-      <section className="card" aria-labelledby="import-title">
-        <h2 id="import-title" className="card-title">{t('ui.transfer.importTitle')}</h2>
-        <p className="muted small">{t('ui.transfer.importText')}</p>
-        <fieldset disabled={importLocked} className="editor-stack plain">
-          <Field label={t('ui.transfer.file')}>
-            {(p) => <input {...p} type="file" accept=".json,application/json" onChange={(e) => void e.target.files?.[0]?.text().then(setContent)} />}
-          </Field>
-          <Field label={t('ui.transfer.content')}>
-            {(p) => <textarea {...p} rows={8} className="mono" value={content} onChange={(e) => setContent(e.target.value)} />}
-          </Field>
-          <button type="button" className="btn btn-primary" disabled={content.trim().length < 2 || doImport.busy} onClick={() => void doImport.run()}>{t('ui.transfer.import')}</button>
-        </fieldset>
+      <div className="editor-stack">
+        <ImportPanel disabled={importLocked} onImported={onImported} />
         {importLocked ? <p className="locked-note" role="note">{t('ui.settings.lockedReason')}</p> : null}
-        {doImport.error ? <ErrorNotice error={doImport.error} /> : null}
-        {imported ? <p className="notice notice-ok" role="status">{t('ui.transfer.imported', { repos: imported.repos, plans: imported.plans, secrets: imported.movedSecrets })}</p> : null}
-      </section>
+      </div>
       <section className="card" aria-labelledby="export-title">
         <h2 id="export-title" className="card-title">{t('ui.transfer.exportTitle')}</h2>
         <p className="muted small">{t('ui.transfer.exportText')}</p>

@@ -11,8 +11,13 @@ Commands:
   find <pattern> [--snapshot ID] search files by name (* and ? allowed)
   versions <path>                versions of one file across snapshots
   restore <snapshotId> <path>... [--to DIR | --original] [--conflict keep-both|replace|skip]
-  config validate | import-backrest <file> | export-backrest [<file>] [--include-secrets] [--backrest 1.10|1.13|current]
+  config validate | export-backrest [<file>] [--include-secrets] [--backrest 1.10|1.13|current]
                                  (--backrest: the Backrest release the file is for; default: the config's own version)
+  config import-backrest <file> [--replace] [--take-instance] [--dry-run]
+                                 add or update the file's repositories and plans (nothing else
+                                 changes); --replace takes the whole file; --dry-run only shows
+                                 what would change
+  config undo-import             restore the configuration and passwords from before the last import
   policy show
   run                            run the agent with its scheduler in the foreground
   serve [--port N]               run the agent and its web interface on 127.0.0.1
@@ -70,8 +75,13 @@ Comandos:
   find <padrão> [--snapshot ID]  procura arquivos pelo nome (* e ? permitidos)
   versions <caminho>             versões de um arquivo nos snapshots
   restore <snapshotId> <caminho>... [--to PASTA | --original] [--conflict keep-both|replace|skip]
-  config validate | import-backrest <arquivo> | export-backrest [<arquivo>] [--include-secrets] [--backrest 1.10|1.13|current]
+  config validate | export-backrest [<arquivo>] [--include-secrets] [--backrest 1.10|1.13|current]
                                  (--backrest: a versão do Backrest que vai ler o arquivo; padrão: a versão da própria configuração)
+  config import-backrest <arquivo> [--replace] [--take-instance] [--dry-run]
+                                 adiciona ou atualiza os repositórios e planos do arquivo (nada
+                                 mais muda); --replace usa o arquivo inteiro; --dry-run só mostra
+                                 o que mudaria
+  config undo-import             volta a configuração e as senhas de antes da última importação
   policy show
   run                            executa o agente com o agendador em primeiro plano
   serve [--port N]               executa o agente e a interface web em 127.0.0.1
