@@ -172,6 +172,19 @@ export class Catalog {
     });
   }
 
+  /**
+   * After a forget that reported what it removed: drop those snapshots from the cached listing and
+   * the index at once, without another `restic snapshots` round trip.
+   */
+  forgotten(repoId: string, snapshotIds: string[]): void {
+    const gone = new Set(snapshotIds);
+    const cached = this.listings.get(repoId);
+    if (cached) this.listings.set(repoId, { at: cached.at, snapshots: cached.snapshots.filter((s) => !gone.has(s.id)) });
+    const everything: RestoreScope = { technician: true, hostname: this.ctx.identity.hostname, roots: ['/'] };
+    const indexed = this.index.snapshots(everything).map((s) => s.id);
+    if (indexed.some((id) => gone.has(id))) this.index.removeStale(indexed.filter((id) => !gone.has(id)));
+  }
+
   /** After a forget: drop the index rows of snapshots no repository has any more. */
   async removeStale(): Promise<void> {
     const keep: string[] = [];
