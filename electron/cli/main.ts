@@ -267,7 +267,7 @@ const commands = {
     const pattern = requireArg(ctx, 0, 'pattern');
     const page = await call(ctx.agent, ctx.session, 'search', { pattern, ...(ctx.values.snapshot ? { snapshotId: ctx.values.snapshot } : {}), limit: intOption(ctx, 'limit', 100) });
     emit(ctx, page, () => page.items.length === 0
-      ? t('cli.noResults', undefined, ctx.locale)
+      ? t(page.scopeLimited ? 'cli.noResultsInScope' : 'cli.noResults', undefined, ctx.locale)
       : page.items.map((item) => `${item.snapshotId.slice(0, 8)}  ${formatDateTime(item.snapshotTime, ctx.locale)}  ${item.path}`).join('\n') + more(page.total - page.items.length, ctx.locale));
     return exitCodes.ok;
   },

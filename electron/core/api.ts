@@ -265,7 +265,12 @@ export const api = {
   }),
   search: method({
     input: z.object({ pattern: z.string().min(1).max(512), snapshotId: snapshotId.optional(), ...paging }).strict(),
-    output: z.object({ items: z.array(entrySchema.extend({ snapshotId: z.string(), snapshotTime: z.string() })), total: z.number() }),
+    output: z.object({
+      items: z.array(entrySchema.extend({ snapshotId: z.string(), snapshotTime: z.string() })),
+      total: z.number(),
+      /** The search covered only the folders this session may restore (end users): "nothing found" means "nothing there". */
+      scopeLimited: z.boolean().optional(),
+    }),
     access: 'user',
   }),
   versions: method({

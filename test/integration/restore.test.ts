@@ -162,8 +162,8 @@ describe.each(resticBinaries)('restore with restic $label', ({ label, bin }) => 
 
   it('a user cannot list or restore another user\'s home folder', async () => {
     const code = (fn: () => unknown) => Promise.resolve().then(fn).then(() => 'allowed', (e: CofreError) => e.code);
-    expect(await code(() => index.listChildren(user(), snapshots[2]!.id, otherHome))).toBe('error.forbidden');
-    expect(await code(() => index.versions(user(), join(otherHome, 'segredo.txt')))).toBe('error.forbidden');
+    expect(await code(() => index.listChildren(user(), snapshots[2]!.id, otherHome))).toBe('restore.error.outOfScope');
+    expect(await code(() => index.versions(user(), join(otherHome, 'segredo.txt')))).toBe('restore.error.outOfScope');
     expect(await code(() => restore({ paths: [join(otherHome, 'segredo.txt')], destination: { kind: 'folder', path: join(home, 'loot') } })))
       .toBe('error.forbidden');
     expect(index.search(user(), 'segredo').total).toBe(0);

@@ -57,6 +57,7 @@ Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TEC
   'cli.replacedFolder': 'Replaced files were kept in: {path}',
   'cli.versionLine': '{mtime}  {size}  in {count} snapshots (latest {latest})',
   'cli.noResults': 'Nothing found.',
+  'cli.noResultsInScope': 'Nothing found in the folders you may restore (your own folder and the folders this computer backs up).',
   'cli.moreResults': '... and {count} more.',
   'cli.technicianNeeded': 'This command needs the technician password: set COFRE_TECHNICIAN_PASSWORD.',
 } as const;
@@ -121,6 +122,7 @@ Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNI
     'cli.replacedFolder': 'Os arquivos substituídos foram guardados em: {path}',
     'cli.versionLine': '{mtime}  {size}  em {count} snapshots (último {latest})',
     'cli.noResults': 'Nada encontrado.',
+    'cli.noResultsInScope': 'Nada encontrado nas pastas que você pode restaurar (a sua pasta pessoal e as pastas que este computador protege).',
     'cli.moreResults': '... e mais {count}.',
     'cli.technicianNeeded': 'Este comando exige a senha do técnico: defina COFRE_TECHNICIAN_PASSWORD.',
   },
