@@ -127,4 +127,18 @@ describe('restore scope', () => {
     expect(instanceVisible(scope, ['plan:documentos'])).toBe(true);
     expect(instanceVisible({ ...scope, technician: true }, ['created-by:pc-b'])).toBe(true);
   });
+
+  it("treats folders next to the user's home as other profiles, but not a disk's top folders", () => {
+    const elsewhere: RestoreScope = { technician: false, hostname: 'PC-01', roots: ['/export'], home: '/export/home/ana' };
+    expect(pathInScope(elsewhere, '/export/home/ana/x')).toBe(true);
+    expect(pathInScope(elsewhere, '/export/home/bruno/x')).toBe(false);
+    expect(pathInScope(elsewhere, '/export/dados/x')).toBe(true);
+    expect(mayHideChildren(elsewhere, '/export/home')).toBe(true);
+    const admin: RestoreScope = { technician: false, hostname: 'PC-01', roots: ['/root', '/srv/setor'], home: '/root' };
+    expect(pathInScope(admin, '/srv/setor/x')).toBe(true);
+    const perfis: RestoreScope = { technician: false, hostname: 'PC-01', roots: ['/D'], home: '/D/Perfis/Ana', caseInsensitive: true };
+    expect(pathInScope(perfis, '/D/Perfis/Bruno/x')).toBe(false);
+    expect(pathInScope(perfis, '/d/perfis/ana/x')).toBe(true);
+    expect(pathInScope(perfis, '/D/Compras/x')).toBe(true);
+  });
 });

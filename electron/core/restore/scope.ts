@@ -4,7 +4,7 @@
 // query and restore goes through these checks (the index takes a scope on each call, there is no
 // unscoped API).
 import { CofreError } from '../errors.js';
-import { fromLocalPath, isWithin, joinSnapshotPath, segmentsOf, toLocalPath } from './snapshot-path.js';
+import { fromLocalPath, isWithin, joinSnapshotPath, parentPath, segmentsOf, toLocalPath } from './snapshot-path.js';
 
 export interface RestoreScope {
   technician: boolean;
@@ -79,19 +79,37 @@ function within(scope: RestoreScope, path: string, root: string): boolean {
   return scope.caseInsensitive ? isWithin(path.toLowerCase(), root.toLowerCase()) : isWithin(path, root);
 }
 
-/** The profile folder a path is in or is (`/home/x`, `/Users/x`, `/C/Users/x`), or null. */
-export function profileFolderOf(path: string): string | null {
+/**
+ * The profile folder a path is in or is, or null: `/home/x`, `/Users/x`, `/C/Users/x`, and any
+ * folder next to the user's own home (profiles kept elsewhere, e.g. `/export/home/x`, `D:\Perfis\x`).
+ */
+export function profileFolderOf(path: string, home?: string): string | null {
   const segments = segmentsOf(path);
   const [first, second, third] = segments;
   if (first === 'home' && second !== undefined) return `/home/${second}`;
   if (first !== undefined && first.toLowerCase() === 'users' && second !== undefined) return `/${first}/${second}`;
   if (first !== undefined && /^[A-Za-z]$/.test(first) && second?.toLowerCase() === 'users' && third !== undefined) return `/${first}/${second}/${third}`;
+  const parent = homeParent(home);
+  if (parent !== null) {
+    const depth = segmentsOf(parent).length;
+    if (segments.length > depth && isWithin(path.toLowerCase(), parent.toLowerCase())) return joinSnapshotPath(parent, segments[depth]!);
+  }
   return null;
 }
 
-/** Folders whose children are profile folders (`/home`, `/Users`, `/C/Users`). */
-function isProfileParent(path: string): boolean {
+/** The folder holding the user's home, unless that is a disk's root (a home of `/root` says nothing about `/srv`). */
+function homeParent(home: string | undefined): string | null {
+  if (home === undefined) return null;
+  const segments = segmentsOf(home);
+  if (segments.length < 3 && !(segments.length === 2 && !/^[A-Za-z]$/.test(segments[0]!))) return null;
+  return parentPath(home);
+}
+
+/** Folders whose children are profile folders (`/home`, `/Users`, `/C/Users`, the home's parent). */
+function isProfileParent(path: string, home?: string): boolean {
   const segments = segmentsOf(path);
+  const parent = homeParent(home);
+  if (parent !== null && path.toLowerCase() === parent.toLowerCase()) return true;
   if (segments.length === 1) return segments[0] === 'home' || segments[0]!.toLowerCase() === 'users';
   return segments.length === 2 && /^[A-Za-z]$/.test(segments[0]!) && segments[1]!.toLowerCase() === 'users';
 }
@@ -99,7 +117,7 @@ function isProfileParent(path: string): boolean {
 /** True when `path` lies in (or is) the profile folder of another user of this machine. */
 export function otherProfile(scope: RestoreScope, path: string): boolean {
   if (scope.technician || scope.home === undefined) return false;
-  const profile = profileFolderOf(path);
+  const profile = profileFolderOf(path, scope.home);
   if (profile === null) return false;
   if (sharedProfiles.has(profile.slice(profile.lastIndexOf('/') + 1).toLowerCase())) return false;
   // Profile names compare without case: Windows does, and "Ana" and "ana" are one person anyway.
@@ -150,7 +168,7 @@ export function folderAccess(scope: RestoreScope, folder: string): 'all' | 'lead
 
 /** True when some children of an in-scope folder may still be hidden (another user's profile folder). */
 export function mayHideChildren(scope: RestoreScope, folder: string): boolean {
-  return !scope.technician && scope.home !== undefined && isProfileParent(folder);
+  return !scope.technician && scope.home !== undefined && isProfileParent(folder, scope.home);
 }
 
 /** For a 'lead' folder: the child names that are a root or lead to one (lower-cased when case-insensitive). */
