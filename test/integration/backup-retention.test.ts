@@ -7,6 +7,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../electron/core/agent/agent.js';
+import type { ApiEvent } from '../../electron/core/api.js';
+import { FileSecretStore } from '../../electron/core/secrets/index.js';
+import { startServer } from '../../electron/server/server.js';
 import { runCli } from './run-cli.js';
 import { generateTree, makeTempDir, rawRestic, removeDir, resticBinaries, startRestServer, type RestServer } from '../fixtures/index.js';
 
@@ -22,20 +26,20 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
   let dir: string;
   let source: string;
 
-  const backrestConfig = (instance: string, repoName: string) => ({
+  const backrestConfig = (instance: string, uri: string, keep: number) => ({
     modno: 1,
     version: 6,
     instance,
-    repos: [{ id: 'setor', uri: server.repoUri(repoName), password: repoPassword, autoInitialize: true, autoUnlock: true }],
-    plans: [{ id: 'documentos', repo: 'setor', paths: [source], schedule: { disabled: true }, retention: { policyKeepLastN: 2 } }],
+    repos: [{ id: 'setor', uri, password: repoPassword, autoInitialize: true, autoUnlock: true }],
+    plans: [{ id: 'documentos', repo: 'setor', paths: [source], schedule: { disabled: true }, retention: { policyKeepLastN: keep } }],
   });
 
-  async function machine(name: string, instance: string, repoName: string): Promise<Machine> {
+  async function machine(name: string, instance: string, repoName: string, options: { uri?: string; keep?: number } = {}): Promise<Machine> {
     const dataDir = join(dir, name);
     await mkdir(dataDir, { recursive: true });
     const args = ['--data-dir', dataDir, '--restic', restic.bin, '--policy', join(dir, 'no-policy.json')];
     const file = join(dir, `${name}-backrest.json`);
-    await writeFile(file, JSON.stringify(backrestConfig(instance, repoName), null, 2));
+    await writeFile(file, JSON.stringify(backrestConfig(instance, options.uri ?? server.repoUri(repoName), options.keep ?? 2), null, 2));
     const imported = await runCli([...args, 'config', 'import-backrest', file]);
     expect(imported.code, imported.out + imported.err).toBe(0);
     return { dataDir, args };
@@ -95,6 +99,61 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
 
     // No lock was in the way: autoUnlock cost no `restic unlock` at all.
     expect(await unlockRuns(pc)).toBe(0);
+  });
+
+  it('applies and reports retention the same way when the backup comes through the HTTP face', async () => {
+    const pc = await machine('pc-http', 'pc-http-01', 'web');
+    for (let run = 1; run <= 2; run++) expect((await runCli([...pc.args, 'backup', 'documentos'])).code).toBe(0);
+    const agent = await Agent.create({
+      configPath: join(pc.dataDir, 'config.json'),
+      policyPath: null,
+      dataDir: pc.dataDir,
+      cacheDir: join(pc.dataDir, 'cache'),
+      secrets: new FileSecretStore(join(pc.dataDir, 'secrets.json')),
+      resticBinary: restic.bin,
+      locale: 'pt-BR',
+    });
+    agent.start();
+    const server = await startServer({ host: agent, session: agent.createSession(), createSession: () => agent.createSession() });
+    const finished: Array<Extract<ApiEvent, { type: 'jobFinished' }>['data']> = [];
+    agent.subscribe((event) => {
+      if (event.type === 'jobFinished') finished.push(event.data);
+    });
+    try {
+      const reply = await fetch(`${server.url}api/runBackup`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ planId: 'documentos' }),
+      });
+      const { value } = (await reply.json()) as { value: { jobId: string } };
+      await expect.poll(() => finished.find((f) => f.jobId === value.jobId), { timeout: 60_000 }).toBeTruthy();
+      const backup = finished.find((f) => f.jobId === value.jobId)!;
+      expect(backup.status).toBe('success');
+      expect(backup.retentionJobId).toBeTruthy();
+      await expect.poll(() => finished.find((f) => f.jobId === backup.retentionJobId), { timeout: 60_000 }).toBeTruthy();
+      expect(finished.find((f) => f.jobId === backup.retentionJobId)!.retention).toMatchObject({ status: 'success', removed: 1, kept: 2 });
+      expect(await planSnapshots('web', 'pc-http-01')).toHaveLength(2);
+      const history = await agent.call('listHistory', { type: 'backup', limit: 1 }, agent.createSession());
+      expect(history.ok && (history.value as { items: Array<{ summary: { retention?: unknown } }> }).items[0]!.summary?.retention).toMatchObject({ removed: 1 });
+    } finally {
+      await server.close();
+      await agent.shutdown(10_000);
+    }
+  });
+
+  it('says in plain words that an append-only server does its own cleanup, and exits 0', async () => {
+    const appendOnly = await startRestServer({ appendOnly: true });
+    try {
+      const pc = await machine('pc-append', 'pc-append-01', 'append', { uri: appendOnly.repoUri('append'), keep: 1 });
+      expect((await runCli([...pc.args, 'backup', 'documentos'])).code).toBe(0);
+      const second = await runCli([...pc.args, 'backup', 'documentos']);
+      expect(second.code, second.out + second.err).toBe(0);
+      expect(second.out).toContain('Os backups antigos são removidos pelo próprio servidor');
+      const json = JSON.parse((await runCli([...pc.args, 'backup', 'documentos', '--json'])).out) as { retention: { status: string; managedByServer: boolean } };
+      expect(json.retention).toMatchObject({ status: 'warning', managedByServer: true });
+    } finally {
+      await appendOnly.close();
+    }
   });
 
   it('removes the stale lock a killed restic left (autoUnlock) and backs up', async () => {
