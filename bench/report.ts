@@ -123,6 +123,14 @@ export function buildRows(figures: FigureLine[], results: Record<string, Record<
   const cliFirst = (cli?.firstRatio as { median?: number } | undefined)?.median;
   const cliIncr = (cli?.incrementalRatio as { median?: number } | undefined)?.median;
   if (cli) rows.push({ area: 'Benchmark', figure: '`cofre backup` CLI / raw restic, median first / incremental', value: `${ratio(cliFirst)} / ${ratio(cliIncr)}`, status: 'measured' });
+  const retention = results.retention;
+  const retentionRatio = (retention?.ratio as { median?: number } | undefined)?.median;
+  rows.push({
+    area: 'Benchmark',
+    figure: `\`cofre backup\` with retention / raw restic backup + forget, median${retention?.files ? ` (${fmt(num(retention.files))} files, rest-server)` : ''}`,
+    value: ratio(retentionRatio),
+    status: num(retentionRatio) === null ? notRun : verdict((retentionRatio as number) <= 1.1),
+  });
   const restore = results.restore;
   const restoreRows = (restore?.rows as Array<{ metric: string; cofre: number; restic: number; ratio: number; goal: string }> | undefined) ?? [];
   if (restoreRows.length === 0) rows.push({ area: 'Benchmark', figure: 'restore: listing / search / restore / index vs raw restic', value: notRun, status: notRun });
@@ -166,7 +174,7 @@ export function renderMarkdown(rows: Row[], when: Date): string {
 
 function main(): void {
   const figures = readFigures(join(root, 'test-results', 'figures.jsonl'));
-  const results = Object.fromEntries(['backup', 'cli', 'restore', 'history'].map((name) => [name, readJson(join(root, 'bench', 'results', `${name}.json`))]));
+  const results = Object.fromEntries(['backup', 'cli', 'retention', 'restore', 'history'].map((name) => [name, readJson(join(root, 'bench', 'results', `${name}.json`))]));
   const markdown = renderMarkdown(buildRows(figures, results), new Date());
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'report.md'), markdown);

@@ -1,11 +1,11 @@
 // The `cofre` command. Every subcommand is a call of the shared contract on a local Agent, so the
 // CLI sees exactly what the tray and the web UI see. Exit codes: 0 ok, 1 failure, 2 usage,
-// 3 backup made with warnings.
+// 3 backup made with warnings (unreadable files, or the plan's retention could not run).
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../core/agent/agent.js';
-import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, SessionRef } from '../core/api.js';
+import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, RetentionOutcome, SessionRef } from '../core/api.js';
 import { backrestTargets, type BackrestTarget } from '../core/config/backrest-io.js';
 import { CofreError, type ErrorPayload } from '../core/errors.js';
 import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale } from '../core/i18n/index.js';
@@ -228,14 +228,25 @@ const commands = {
       throw error;
     });
     if (!ctx.json) ctx.io.err(t('cli.backupStarted', { plan: planId }, ctx.locale));
-    const result = await jobs.finished(jobId).finally(jobs.stop);
-    emit(ctx, result, () => {
-      if (result.status === 'success') return t('cli.backupDone', { snapshot: result.snapshotId ?? '-' }, ctx.locale);
-      if (result.status === 'warning') return t('cli.backupWarning', { message: result.error?.message ?? '' }, ctx.locale);
-      return result.error ? renderError(result.error, ctx.locale) : t('cli.jobFailed', { message: result.status }, ctx.locale);
+    // What cron, Task Scheduler and RMM tools run: the command ends when the plan's retention has
+    // run too, so old backups are removed on every run, not cancelled at exit.
+    const result = await jobs.finished(jobId).then(async (backup) => ({
+      backup,
+      retention: backup.retentionJobId ? (await jobs.finished(backup.retentionJobId)).retention ?? null : null,
+    })).finally(jobs.stop);
+    const { backup, retention } = result;
+    emit(ctx, { ...backup, retention }, () => {
+      const lines: string[] = [];
+      if (backup.status === 'success') lines.push(t('cli.backupDone', { snapshot: backup.snapshotId ?? '-' }, ctx.locale));
+      else if (backup.status === 'warning') lines.push(t('cli.backupWarning', { message: backup.error?.message ?? '' }, ctx.locale));
+      else lines.push(backup.error ? renderError(backup.error, ctx.locale) : t('cli.jobFailed', { message: backup.status }, ctx.locale));
+      if (retention) lines.push(describeRetention(retention, ctx.locale));
+      return lines.join('\n');
     });
-    if (result.status === 'success') return exitCodes.ok;
-    return result.status === 'warning' ? exitCodes.warning : exitCodes.failure;
+    if (backup.status !== 'success' && backup.status !== 'warning') return exitCodes.failure;
+    // The backup is made either way: retention that did not run is a warning (exit 3), with its reason.
+    const retentionFailed = retention !== null && (retention.status === 'failure' || retention.status === 'cancelled');
+    return backup.status === 'warning' || retentionFailed ? exitCodes.warning : exitCodes.ok;
   },
 
   async snapshots(ctx: CommandContext) {
@@ -262,7 +273,7 @@ const commands = {
     const pattern = requireArg(ctx, 0, 'pattern');
     const page = await call(ctx.agent, ctx.session, 'search', { pattern, ...(ctx.values.snapshot ? { snapshotId: ctx.values.snapshot } : {}), limit: intOption(ctx, 'limit', 100) });
     emit(ctx, page, () => page.items.length === 0
-      ? t('cli.noResults', undefined, ctx.locale)
+      ? t(page.scopeLimited ? 'cli.noResultsInScope' : 'cli.noResults', undefined, ctx.locale)
       : page.items.map((item) => `${item.snapshotId.slice(0, 8)}  ${formatDateTime(item.snapshotTime, ctx.locale)}  ${item.path}`).join('\n') + more(page.total - page.items.length, ctx.locale));
     return exitCodes.ok;
   },
@@ -396,6 +407,15 @@ const commands = {
 };
 type CommandName = keyof typeof commands;
 const knownCommands = new Set<string>(Object.keys(commands));
+
+function describeRetention(retention: RetentionOutcome, locale: Locale): string {
+  if (retention.managedByServer) return t('cli.retentionByServer', undefined, locale);
+  if (retention.status === 'cancelled') return t('cli.retentionCancelled', undefined, locale);
+  if (retention.status === 'failure') return t('cli.retentionFailed', { message: retention.message ?? '' }, locale);
+  if (retention.removed === 0) return t('cli.retentionNothing', undefined, locale);
+  const form = new Intl.PluralRules(locale).select(retention.removed) === 'one' ? 'one' : 'other';
+  return t(`cli.retentionApplied.${form}`, { count: retention.removed }, locale);
+}
 
 function more(count: number, locale: Locale): string {
   return count > 0 ? `\n${t('cli.moreResults', { count }, locale)}` : '';

@@ -163,6 +163,17 @@ export const restoreReportSchema = z.object({
 });
 export type RestoreReport = z.infer<typeof restoreReportSchema>;
 
+/** What retention did after a backup (also kept as `summary.retention` in the backup's history row). */
+export const retentionOutcomeSchema = z.object({
+  status: z.enum(['success', 'warning', 'failure', 'cancelled']),
+  removed: z.number(),
+  kept: z.number(),
+  managedByServer: z.boolean(),
+  cause: failureCauseSchema.nullable(),
+  message: z.string().nullable(),
+});
+export type RetentionOutcome = z.infer<typeof retentionOutcomeSchema>;
+
 export const repoSecretsSchema = z.object({
   password: z.string().max(1024).optional(),
   restUsername: z.string().max(256).optional(),
@@ -293,7 +304,12 @@ export const api = {
   }),
   search: method({
     input: z.object({ pattern: z.string().min(1).max(512), snapshotId: snapshotId.optional(), ...paging }).strict(),
-    output: z.object({ items: z.array(entrySchema.extend({ snapshotId: z.string(), snapshotTime: z.string() })), total: z.number() }),
+    output: z.object({
+      items: z.array(entrySchema.extend({ snapshotId: z.string(), snapshotTime: z.string() })),
+      total: z.number(),
+      /** The search covered only the folders this session may restore (end users): "nothing found" means "nothing there". */
+      scopeLimited: z.boolean().optional(),
+    }),
     access: 'user',
   }),
   versions: method({
@@ -412,6 +428,10 @@ export const apiEvents = {
     error: errorPayloadSchema.nullable(),
     snapshotId: z.string().nullable(),
     restoreReport: restoreReportSchema.nullable(),
+    /** Backup: the retention (forget) job queued after it, null when none follows (keep all, no new snapshot). */
+    retentionJobId: z.string().nullable().optional(),
+    /** Forget: what retention did. `managedByServer`: an append-only server refused the deletes by design. */
+    retention: retentionOutcomeSchema.nullable().optional(),
   }),
   configChanged: z.object({ modno: z.number() }),
   preferencesChanged: preferencesSchema,

@@ -93,6 +93,6 @@ describe.each(resticBinaries)('restore from the CLI with restic $label', (restic
   it('does not let an end user read outside their home folder', async () => {
     const result = await run([...common, 'browse', snapshots[0]!.id, '/etc', '--json']);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.out).error.code).toBe('error.forbidden');
+    expect(JSON.parse(result.out).error.code).toBe('restore.error.outOfScope');
   });
 });

@@ -32,7 +32,7 @@ describe.each(resticBinaries)('restore with restic $label', ({ label, bin }) => 
   const report = () => join(home, 'Documentos', 'Relatório Financeiro.xlsx');
   const versionsOfReport = ['primeira versão', 'segunda versão, maior', 'terceira versão, a atual no disco'];
   const mtimes = ['2026-11-20T09:00:00Z', '2026-11-21T09:00:00Z', '2026-11-22T09:00:00Z'];
-  const user = (): RestoreScope => ({ technician: false, hostname: HOST, roots: [home] });
+  const user = (): RestoreScope => ({ technician: false, hostname: HOST, roots: [home], home });
 
   const restore = (request: Partial<RestoreSelectionRequest>, options: { allowReplace?: boolean; signal?: AbortSignal; free?: number } = {}) =>
     restoreSelection(
@@ -162,10 +162,14 @@ describe.each(resticBinaries)('restore with restic $label', ({ label, bin }) => 
 
   it('a user cannot list or restore another user\'s home folder', async () => {
     const code = (fn: () => unknown) => Promise.resolve().then(fn).then(() => 'allowed', (e: CofreError) => e.code);
-    expect(await code(() => index.listChildren(user(), snapshots[2]!.id, otherHome))).toBe('error.forbidden');
-    expect(await code(() => index.versions(user(), join(otherHome, 'segredo.txt')))).toBe('error.forbidden');
+    expect(await code(() => index.listChildren(user(), snapshots[2]!.id, otherHome))).toBe('restore.error.otherProfile');
+    expect(await code(() => index.versions(user(), join(otherHome, 'segredo.txt')))).toBe('restore.error.otherProfile');
     expect(await code(() => restore({ paths: [join(otherHome, 'segredo.txt')], destination: { kind: 'folder', path: join(home, 'loot') } })))
-      .toBe('error.forbidden');
+      .toBe('restore.error.otherProfile');
+    // Even a scope whose roots include every home keeps the other user's folder hidden.
+    const everyHome: RestoreScope = { ...user(), roots: [join(work, 'home')] };
+    expect(index.listChildren(everyHome, snapshots[2]!.id, join(work, 'home')).items.map((e) => e.name)).toEqual(['ana']);
+    expect(index.search(everyHome, 'segredo').total).toBe(0);
     expect(index.search(user(), 'segredo').total).toBe(0);
     expect(existsSync(join(home, 'loot'))).toBe(false);
   });

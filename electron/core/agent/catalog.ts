@@ -8,7 +8,7 @@ import { CofreError } from '../errors.js';
 import type { Snapshot } from '../restic/types.js';
 import { SnapshotIndex } from '../restore/snapshot-index.js';
 import { fromLocalPath } from '../restore/snapshot-path.js';
-import { hostVisible, type RestoreScope } from '../restore/scope.js';
+import { hostVisible, userScopeRoots, type RestoreScope } from '../restore/scope.js';
 import type { AgentContext } from './agent.js';
 import { laneOf } from './operations.js';
 
@@ -48,12 +48,30 @@ export class Catalog {
 
   scope(session: SessionRef): RestoreScope {
     const { hostname, homeDir } = this.ctx.identity;
+    const instance = this.ctx.config().instance;
     // Only an explicit technician login widens the scope: settings may be open on a machine without
     // a technician password, but a user's restore view still stays inside their own folders.
-    if (this.ctx.sessions.isTechnician(session)) return { technician: true, hostname, roots: ['/'] };
+    if (this.ctx.sessions.isTechnician(session)) return { technician: true, hostname, roots: ['/'], instance };
     const policy = this.ctx.policy;
-    if (policy.capabilities().restoreOutsideHome) return { technician: false, hostname, roots: ['/'] };
-    return { technician: false, hostname, roots: [fromLocalPath(homeDir), ...policy.restoreRoots().map((root) => fromLocalPath(root))] };
+    const user = {
+      technician: false,
+      hostname,
+      home: fromLocalPath(homeDir),
+      caseInsensitive: process.platform === 'win32',
+      instance,
+      ...(policy.policy.branding?.supportContact ? { supportContact: policy.policy.branding.supportContact } : {}),
+    };
+    if (policy.capabilities().restoreOutsideHome) return { ...user, roots: ['/'] };
+    // What the tray says is protected is what the user may restore: the plans' folders, their
+    // home, and policy's roots (policy may narrow it to the home folder).
+    const roots = userScopeRoots({
+      platform: process.platform,
+      homeDir,
+      planPaths: this.ctx.config().plans.flatMap((plan) => plan.paths),
+      policyRoots: policy.restoreRoots(),
+      mode: policy.policy.restoreScope,
+    });
+    return { ...user, roots };
   }
 
   /** Snapshots of one repository, newest first, from cache when fresh. */
@@ -86,7 +104,7 @@ export class Catalog {
       const snapshots = await this.repoSnapshots(repo);
       for (const snapshot of snapshots) {
         if (!hostVisible(scope, snapshot.hostname)) continue;
-        const planId = planOf(snapshot);
+        const planId = planOf(snapshot, config.instance);
         if (filter.planId && planId !== filter.planId) continue;
         result.push({
           id: snapshot.id,
@@ -172,6 +190,19 @@ export class Catalog {
     });
   }
 
+  /**
+   * After a forget that reported what it removed: drop those snapshots from the cached listing and
+   * the index at once, without another `restic snapshots` round trip.
+   */
+  forgotten(repoId: string, snapshotIds: string[]): void {
+    const gone = new Set(snapshotIds);
+    const cached = this.listings.get(repoId);
+    if (cached) this.listings.set(repoId, { at: cached.at, snapshots: cached.snapshots.filter((s) => !gone.has(s.id)) });
+    const everything: RestoreScope = { technician: true, hostname: this.ctx.identity.hostname, roots: ['/'] };
+    const indexed = this.index.snapshots(everything).map((s) => s.id);
+    if (indexed.some((id) => gone.has(id))) this.index.removeStale(indexed.filter((id) => !gone.has(id)));
+  }
+
   /** After a forget: drop the index rows of snapshots no repository has any more. */
   async removeStale(): Promise<void> {
     const keep: string[] = [];
@@ -186,7 +217,13 @@ export class Catalog {
   }
 }
 
-export function planOf(snapshot: Pick<Snapshot, 'tags'>): string | null {
+/**
+ * The plan of this instance a snapshot belongs to. As in Backrest, a plan's snapshots are those
+ * tagged `plan:<id>` and `created-by:<instance>`: another instance writing to the same repository
+ * (even with the same plan id, even on this host) has its own plan.
+ */
+export function planOf(snapshot: Pick<Snapshot, 'tags'>, instance: string): string | null {
+  if (!snapshot.tags.includes(`created-by:${instance}`)) return null;
   const tag = snapshot.tags.find((t) => t.startsWith('plan:'));
   return tag ? tag.slice('plan:'.length) : null;
 }

@@ -12,6 +12,7 @@ import { lockedChanges, userConfigFromEdit } from '../policy/merge.js';
 import { describeSchedule } from '../schedule/describe.js';
 import { nextRuns } from '../schedule/next-run.js';
 import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
+import { scopeLimited } from '../restore/scope.js';
 import { fromLocalPath, parseSnapshotPath } from '../restore/snapshot-path.js';
 import type { AgentContext } from './agent.js';
 import { testConnection } from './connection.js';
@@ -134,8 +135,13 @@ export function handlersFor(ctx: AgentContext): Handlers {
       requireCapability('restore');
       if (!input.snapshotId) await ctx.catalog.ensureAllIndexed(session);
       const snapshotIds = input.snapshotId ? [await ctx.catalog.ensureIndexed(session, input.snapshotId)] : undefined;
-      const page = ctx.catalog.index.search(ctx.catalog.scope(session), input.pattern, { snapshotIds, limit: input.limit, offset: input.offset });
-      return { items: page.items.map((hit) => ({ ...toEntry(hit), snapshotId: hit.snapshotId, snapshotTime: hit.snapshotTime })), total: page.total };
+      const scope = ctx.catalog.scope(session);
+      const page = ctx.catalog.index.search(scope, input.pattern, { snapshotIds, limit: input.limit, offset: input.offset });
+      return {
+        items: page.items.map((hit) => ({ ...toEntry(hit), snapshotId: hit.snapshotId, snapshotTime: hit.snapshotTime })),
+        total: page.total,
+        scopeLimited: scopeLimited(scope),
+      };
     },
 
     async versions(input, session) {

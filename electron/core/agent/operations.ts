@@ -1,7 +1,7 @@
 // Operations: what the agent does over time. Turns triggers (scheduler, "back up now", restore)
 // into queued jobs, runs restic through the engine inside them, and turns job events into history
 // rows, hook runs, API events and status. One place owns that flow so every face sees the same.
-import type { AgentStatus, ApiOutput, ApiParsedInput, SessionRef } from '../api.js';
+import type { AgentStatus, ApiOutput, ApiParsedInput, RetentionOutcome, SessionRef } from '../api.js';
 import type { HookCondition, Plan, Repo } from '../config/backrest-schema.js';
 import { resolveHookSecrets } from '../config/extra-secrets.js';
 import { CofreError, type FailureCause } from '../errors.js';
@@ -25,6 +25,12 @@ interface BackupValue {
   fileErrors: number;
 }
 
+interface ForgetValue {
+  removed: number;
+  kept: number;
+  managedByServer: boolean;
+}
+
 interface RestoreValue {
   report: RestoreReport;
   destination: string;
@@ -39,6 +45,8 @@ export class Operations {
   private readonly historyIds = new Map<string, number>();
   private readonly progress = new Map<string, BackupProgress>();
   private readonly jobPlans = new Map<string, string>();
+  /** Forget job id -> history row of the backup it follows. */
+  private readonly retentionOf = new Map<string, number>();
   private pausedUntil: Date | null = null;
   private longLived = false;
   /** Jobs waiting out a transient cause: between queue attempts, or while restic retries by itself. */
@@ -211,7 +219,8 @@ export class Operations {
         const repo = this.ctx.repo(plan.repo);
         if (job.attempt === 1) await this.hooks('backup', 'start', plan, repo, {});
         const engine = await this.ctx.engines.forRepo(repo);
-        if (repo.autoUnlock || job.attempt > 1) await engine.unlock().catch(() => undefined);
+        // A retry follows a transient failure (often a lock): stale locks go first, whatever autoUnlock says.
+        if (job.attempt > 1) await engine.unlock({ signal: job.signal }).catch(() => undefined);
         const request = {
           planId: plan.id,
           instance: this.ctx.config().instance,
@@ -234,14 +243,15 @@ export class Operations {
             if (first) this.ctx.statusChanged();
           },
         };
+        const backup = () => this.withAutoUnlock(repo, engine, job.signal, () => engine.backup(request, options));
         let result: BackupResult;
         try {
-          result = await engine.backup(request, options);
+          result = await backup();
         } catch (error) {
           if (!(error instanceof CofreError && error.failure === 'no-repository' && repo.autoInitialize)) throw error;
           this.ctx.log.info(`repository ${repo.id}: initialising (autoInitialize)`);
           await engine.init({ signal: job.signal });
-          result = await engine.backup(request, options);
+          result = await backup();
         }
         if (result.outcome === 'partial') job.warn('partial');
         return { snapshotId: result.summary.snapshotId, summary: result.summary, fileErrors: result.fileErrors.length };
@@ -319,7 +329,7 @@ export class Operations {
         status,
         endedAt: new Date(outcome.endedAt).toISOString(),
         snapshotId: value?.snapshotId ?? undefined,
-        summary: summary ? { ...summary } : value?.report ? { ...value.report } : undefined,
+        summary: summary ? { ...summary } : value?.report ? { ...value.report } : job.kind === 'forget' && value ? { ...value } : undefined,
         bytesAdded: summary?.dataAdded,
         totalBytes: summary?.totalBytesProcessed,
         cause: extra.cause ?? error?.cause,
@@ -328,6 +338,15 @@ export class Operations {
       });
     };
     finishRow(outcome.status);
+
+    const plan = job.planId ? this.ctx.config().plans.find((p) => p.id === job.planId) : undefined;
+    const repo = plan ? this.ctx.config().repos.find((r) => r.id === plan.repo) : undefined;
+    const madeSnapshot = job.kind === 'backup' && (outcome.status === 'success' || outcome.status === 'warning');
+    if (madeSnapshot && repo) this.ctx.catalog.invalidate(repo.id);
+    // Retention follows a backup that added a snapshot, as in Backrest (--skip-if-unchanged may add
+    // none). It is queued before the backup's event goes out, so every face can follow it to its end.
+    const retentionJobId = madeSnapshot && plan && repo && value?.snapshotId ? this.enqueueForget(plan, repo, historyId) : null;
+    const retention = job.kind === 'forget' ? this.retentionOutcome(job, outcome, error) : null;
 
     this.ctx.emit({
       type: 'jobFinished',
@@ -351,16 +370,20 @@ export class Operations {
             replacedFolder: value.report.replacedFolder ?? null,
           }
           : null,
+        ...(job.kind === 'backup' ? { retentionJobId } : {}),
+        ...(retention ? { retention } : {}),
       },
     });
     this.ctx.statusChanged();
     // A finished run moves "last run", and with it the next slot of interval schedules.
     if (this.longLived && (job.kind === 'backup' || job.kind === 'check' || job.kind === 'prune')) this.scheduler.reschedule();
 
-    if (job.kind !== 'backup' || !job.planId) return;
-    const plan = this.ctx.config().plans.find((p) => p.id === job.planId);
-    const repo = plan ? this.ctx.config().repos.find((r) => r.id === plan.repo) : undefined;
     if (!plan || !repo) return;
+    if (job.kind === 'forget') {
+      if (outcome.status !== 'cancelled') await this.hooks('forget', outcome.status === 'failure' ? 'error' : 'success', plan, repo, { error: error?.message });
+      return;
+    }
+    if (job.kind !== 'backup') return;
     const phase = outcome.status === 'success' ? 'success' : outcome.status === 'warning' ? 'warning' : 'error';
     if (outcome.status !== 'cancelled') {
       await this.hooks('backup', phase, plan, repo, {
@@ -370,9 +393,7 @@ export class Operations {
         summary,
       });
     }
-    if (outcome.status !== 'success' && outcome.status !== 'warning') return;
-    this.ctx.catalog.invalidate(repo.id);
-    this.enqueueForget(plan, repo);
+    if (!madeSnapshot) return;
     // A long-lived agent (tray, `cofre run`, `cofre serve`) indexes the new snapshot right away so
     // the restore window opens it instantly; a one-shot CLI backup leaves it to on-demand indexing.
     if (!this.longLived) return;
@@ -381,11 +402,14 @@ export class Operations {
       .catch(() => undefined);
   }
 
-  /** Retention after each successful backup, per plan, as Backrest does. */
-  private enqueueForget(plan: Plan, repo: Repo): void {
+  /**
+   * Retention after each backup that made a snapshot, per plan, as Backrest does. Returns the job id
+   * (null when the plan keeps everything); its outcome is written into the backup's history row too.
+   */
+  private enqueueForget(plan: Plan, repo: Repo, backupHistoryId: number | undefined): string | null {
     const flags = retentionToFlags(plan.retention);
-    if (flags === 'keep-all') return;
-    this.ctx.queue.enqueue({
+    if (flags === 'keep-all') return null;
+    const handle = this.ctx.queue.enqueue<ForgetValue>({
       key: `forget:${plan.id}`,
       repoId: repo.id,
       kind: 'forget',
@@ -393,22 +417,67 @@ export class Operations {
       trigger: 'schedule',
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
       run: async ({ signal, warn }) => {
+        await this.hooks('forget', 'start', plan, repo, {});
         const engine = await this.ctx.engines.forRepo(repo);
         try {
-          const result = await engine.forget({ planId: plan.id, instance: this.ctx.config().instance, retention: flags, signal });
-          if (result.removed.length > 0) void this.ctx.catalog.removeStale().catch(() => undefined);
-          return { removed: result.removed.length };
+          const forget = () => engine.forget({ planId: plan.id, instance: this.ctx.config().instance, retention: flags, signal });
+          const result = await this.withAutoUnlock(repo, engine, signal, forget);
+          if (result.removed.length > 0) this.ctx.catalog.forgotten(repo.id, result.removed);
+          return { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
         } catch (error) {
           // An append-only server refuses deletes by design: cleanup is the server's job, so this is
           // reported as "managed by the server", not as a daily failure.
           if (error instanceof CofreError && error.failure === 'append-only') {
             warn('append-only');
-            return { removed: 0 };
+            return { removed: 0, kept: 0, managedByServer: true };
           }
           throw error;
         }
       },
     });
+    if (backupHistoryId !== undefined) this.retentionOf.set(handle.id, backupHistoryId);
+    return handle.id;
+  }
+
+  /** What a finished forget did, for its event and for the history row of the backup it followed. */
+  private retentionOutcome(job: JobInfo, outcome: JobOutcome, error: JobOutcome['error'] | null): RetentionOutcome {
+    const value = outcome.value as Partial<ForgetValue> | undefined;
+    const retention: RetentionOutcome = {
+      status: outcome.status,
+      removed: value?.removed ?? 0,
+      kept: value?.kept ?? 0,
+      managedByServer: value?.managedByServer ?? false,
+      cause: error?.cause ?? null,
+      message: error?.message ?? null,
+    };
+    const backupRow = this.retentionOf.get(job.id);
+    this.retentionOf.delete(job.id);
+    if (backupRow !== undefined) {
+      try {
+        const row = this.history.get(backupRow);
+        if (row) this.history.update(backupRow, { summary: { ...(row.summary ?? {}), retention } });
+      } catch (e) {
+        this.ctx.log.warn(`history: could not link retention to backup ${backupRow}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return retention;
+  }
+
+  /**
+   * Backrest's autoUnlock removes stale locks before an operation. Doing it only when the operation
+   * actually meets a lock keeps that meaning (a stale lock never blocks the run) without paying a
+   * `restic unlock` round trip on every run: no lock, no unlock. `unlock` without --remove-all
+   * removes only stale locks, so a lock held by a live restic still makes the run fail (and retry).
+   */
+  private async withAutoUnlock<T>(repo: Repo, engine: { unlock(o: { signal?: AbortSignal }): Promise<void> }, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(repo.autoUnlock && error instanceof CofreError && error.failure === 'repo-locked') || signal.aborted) throw error;
+      this.ctx.log.info(`repository ${repo.id}: locked; removing stale locks (autoUnlock) and trying again`);
+      await engine.unlock({ signal });
+      return run();
+    }
   }
 
   private async hooks(kind: OperationKind, phase: 'start' | 'success' | 'warning' | 'error', plan: Plan, repo: Repo, extra: Partial<HookVars>): Promise<void> {

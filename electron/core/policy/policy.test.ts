@@ -7,7 +7,7 @@ import { parseConfig } from '../config/validate.js';
 import { expandEnrollment, sanitizeSegment } from './enrollment.js';
 import { defaultPolicyPath, loadPolicy, resolvePolicyPath, validatePolicy } from './load.js';
 import { isLocked, lockedChanges, mergePolicy, userConfigFromEdit } from './merge.js';
-import { defaultPolicy, policySchema } from './schema.js';
+import { defaultPolicy, policySchema, restrictivePolicy } from './schema.js';
 import { verifyTechnicianPassword } from './technician.js';
 
 const examplePath = new URL('../../../resources/policy.example.json', import.meta.url);
@@ -170,5 +170,14 @@ describe('expandEnrollment', () => {
   it('refuses unknown placeholders and templates that do not give a valid URI', () => {
     expect(() => expandEnrollment('rest:https://b/{user}/', { hostname: 'h', username: 'u' })).toThrow(expect.objectContaining({ code: 'policy.enrollmentPlaceholder' }));
     expect(() => expandEnrollment('javascript:{hostname}', { hostname: 'h', username: 'u' })).toThrow(expect.objectContaining({ code: 'policy.enrollmentUri' }));
+  });
+});
+
+describe('restoreScope', () => {
+  it("defaults to what the plans back up, may be narrowed to the home folder, and a damaged policy narrows it", () => {
+    expect(defaultPolicy().restoreScope).toBe('plans');
+    expect(policySchema.parse({ restoreScope: 'home' }).restoreScope).toBe('home');
+    expect(policySchema.safeParse({ restoreScope: 'everything' }).success).toBe(false);
+    expect(restrictivePolicy().restoreScope).toBe('home');
   });
 });

@@ -64,6 +64,12 @@ export const policySchema = z.strictObject({
   language: z.enum(['pt-BR', 'en']).optional(),
   /** Folders end users may restore from besides their home folder (technicians see everything). */
   restoreRoots: z.array(z.string().min(1)).default([]),
+  /**
+   * What end users may browse, search and restore: 'plans' = their home, what this machine's plans
+   * back up (other users' profile folders excepted) and `restoreRoots`; 'home' = only their home
+   * and `restoreRoots`.
+   */
+  restoreScope: z.enum(['plans', 'home']).default('plans'),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -84,6 +90,7 @@ export function defaultPolicy(): Policy {
 export function restrictivePolicy(): Policy {
   return policySchema.parse({
     locked: ['*'],
+    restoreScope: 'home',
     capabilities: { backupNow: true, pause: false, quit: false, restore: true, restoreOutsideHome: false, overwriteOnRestore: false, openSettings: false },
   });
 }

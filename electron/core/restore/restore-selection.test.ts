@@ -196,7 +196,7 @@ describe('restoreSelection', () => {
       [join(home, 'a.txt')]: { content: 'a', mtime: '2026-11-20T12:00:00Z' },
     });
     const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: CofreError) => e.code);
-    expect(await code(run(source, { paths: [other] }))).toBe('error.forbidden');
+    expect(await code(run(source, { paths: [other] }))).toBe('restore.error.outOfScope');
     expect(await code(run(source, { paths: [join(home, 'a.txt')], destination: { kind: 'folder', path: join(root, 'home', 'anabela') } }))).toBe('error.forbidden');
     expect(await code(run(source, { paths: [`${home}/../anabela/segredo.txt`] }))).toBe('restore.error.invalidPath');
     expect(await code(run(source, { paths: ['relative/a.txt'] }))).toBe('restore.error.invalidPath');

@@ -159,11 +159,11 @@ describe('snapshot index', () => {
     };
     expect(index.listChildren(ana, snapA.id, '/home').items.map((e) => e.name)).toEqual(['ana']);
     expect(index.listChildren(ana, snapA.id, '/').items.map((e) => e.name)).toEqual(['home']);
-    expect(forbidden(() => index.listChildren(ana, snapA.id, '/home/anabela'))).toBe('error.forbidden');
+    expect(forbidden(() => index.listChildren(ana, snapA.id, '/home/anabela'))).toBe('restore.error.outOfScope');
     expect(forbidden(() => index.listChildren(ana, other.id, '/home/ana'))).toBe('error.forbidden');
-    expect(forbidden(() => index.versions(ana, '/home/anabela/relatorio-secreto.txt'))).toBe('error.forbidden');
-    expect(forbidden(() => index.missingFiles(ana, snapA.id, '/home'))).toBe('error.forbidden');
-    expect(forbidden(() => index.selection(ana, snapA.id, ['/home/anabela']))).toBe('error.forbidden');
+    expect(forbidden(() => index.versions(ana, '/home/anabela/relatorio-secreto.txt'))).toBe('restore.error.outOfScope');
+    expect(forbidden(() => index.missingFiles(ana, snapA.id, '/home'))).toBe('restore.error.outOfScope');
+    expect(forbidden(() => index.selection(ana, snapA.id, ['/home/anabela']))).toBe('restore.error.outOfScope');
     expect(forbidden(() => index.search(ana, 'x', { snapshotIds: [other.id] }))).toBe('error.forbidden');
     expect(index.search(ana, 'relatorio').items.map((h) => h.path)).toEqual(['/home/ana/Documentos/Relatório Anual.xlsx']);
     expect(index.search(ana, 'anual').items[0]!.snapshotId).toBe(snapC.id);

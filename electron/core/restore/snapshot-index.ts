@@ -17,8 +17,8 @@ import { CofreError } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import type { NodeType } from '../restic/types.js';
 import {
-  assertHostVisible, assertPathInScope, effectiveRoots, folderAccess, forbidden, hostVisible, leadingChildNames,
-  type RestoreScope,
+  assertHostVisible, assertPathInScope, childInScope, effectiveRoots, folderAccess, hostVisible, instanceVisible, mayHideChildren,
+  outOfScope, pathInScope, type RestoreScope,
 } from './scope.js';
 import { baseName, foldName, joinSnapshotPath, parentPath, parseSnapshotPath, toLocalPath } from './snapshot-path.js';
 import type {
@@ -315,7 +315,7 @@ export class SnapshotIndex {
     const row = this.snapshotRow(scope, snapshotId);
     const path = parseSnapshotPath(folder);
     const access = folderAccess(scope, path);
-    if (access === 'none') throw forbidden();
+    if (access === 'none') throw outOfScope(scope, path);
     const { limit, offset } = paging(options);
     const node = this.nodeAt(row.id, path);
     if (!node || node.type !== DIR) throw new CofreError('error.notFound', { params: { what: path } });
@@ -328,9 +328,9 @@ export class SnapshotIndex {
     const select = `SELECT nm.name AS name, n.type AS type, n.size AS size, n.mtime AS mtime
       FROM nodes n JOIN names nm ON nm.id = n.name_id WHERE n.snap = ? AND n.dir = ? ORDER BY ${order}`;
 
-    if (access === 'lead') {
-      const allowed = leadingChildNames(scope, path);
-      const rows = (this.stmt(select).all(row.id, dir) as NodeRow[]).filter((r) => allowed.has(r.name));
+    if (access === 'lead' || mayHideChildren(scope, path)) {
+      // Few children here (the way to a root, or the profile folders of /home): filter them all.
+      const rows = (this.stmt(select).all(row.id, dir) as NodeRow[]).filter((r) => childInScope(scope, path, r.name));
       return { items: rows.slice(offset, offset + limit).map((r) => toEntry(path, r)), total: rows.length, offset, limit };
     }
     const total = this.stmt('SELECT count(*) FROM nodes WHERE snap = ? AND dir = ?').pluck().get(row.id, dir) as number;
@@ -359,7 +359,7 @@ export class SnapshotIndex {
     const empty = { items: [], total: 0, totalExact: true, offset, limit };
     if (snaps.length === 0) return empty;
 
-    const roots = effectiveRoots(scope);
+    const roots = scope.caseInsensitive ? null : effectiveRoots(scope);
     const rootParams: string[] = [];
     let rootClause = '';
     if (roots) {
@@ -388,6 +388,9 @@ export class SnapshotIndex {
       for (const name of names) {
         const groups = groupsOf.all(name.id, ...rootParams) as Array<{ dirId: number; dir: string; snap: number; count: number }>;
         for (const group of groups) {
+          // The SQL ranges narrow the roots; the exact rule (no case on Windows, other users'
+          // profile folders hidden) is checked here, before counting, so paging stays exact.
+          if (!scope.technician && !pathInScope(scope, joinSnapshotPath(group.dir, name.name))) continue;
           if (total >= offset && items.length < limit) {
             const node = nodeOf.get(group.snap, group.dirId, name.id) as Omit<NodeRow, 'name'>;
             const snap = byRowId.get(group.snap)!;
@@ -412,13 +415,14 @@ export class SnapshotIndex {
     const target = parseSnapshotPath(path);
     assertPathInScope(scope, target);
     if (target === '/') return [];
-    const rows = this.stmt(`SELECT s.snap_id AS id, s.time AS time, s.hostname AS hostname, n.type AS type, n.size AS size, n.mtime AS mtime
+    const rows = this.stmt(`SELECT s.snap_id AS id, s.time AS time, s.hostname AS hostname, s.tags AS tags, n.type AS type, n.size AS size, n.mtime AS mtime
       FROM dirs d JOIN names nm ON nm.name = ? CROSS JOIN snapshots s CROSS JOIN nodes n
       WHERE d.path = ? AND s.complete = 1 AND n.snap = s.id AND n.dir = d.id AND n.name_id = nm.id
-      ORDER BY s.time_ms DESC`).all(baseName(target), parentPath(target)) as Array<NodeRow & { id: string; time: string; hostname: string }>;
+      ORDER BY s.time_ms DESC`).all(baseName(target), parentPath(target)) as Array<NodeRow & { id: string; time: string; hostname: string; tags: string }>;
     const versions = new Map<string, FileVersion>();
     for (const row of rows) {
       if (!hostVisible(scope, row.hostname) || row.type === DIR) continue;
+      if (!instanceVisible(scope, JSON.parse(row.tags) as string[])) continue;
       const key = `${row.size}:${row.mtime}`;
       let version = versions.get(key);
       if (!version) {

@@ -344,7 +344,7 @@ function SearchResults({ results, busy, isSelected, toggle, onVersions, onClear 
           </tbody>
         </table>
       ) : busy ? null : (
-        <Empty title={t('ui.restore.noResults')} />
+        <Empty title={t(results.scopeLimited ? 'restore.search.noneInScope' : 'ui.restore.noResults')} />
       )}
     </div>
   );

@@ -4,7 +4,7 @@ const en = {
 
 Commands:
   status                         backup state of every plan
-  backup <planId>                back up now and wait (exit 0 ok, 3 warning, 1 failure)
+  backup <planId>                back up now, apply retention and wait (exit 0 ok, 3 warning, 1 failure)
   snapshots [--plan ID]          snapshots of this machine
   history [--plan ID] [--limit N]
   browse <snapshotId> [<path>]   list a folder of a snapshot
@@ -40,6 +40,12 @@ Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TEC
   'cli.progress': '{percent}% - {files} files, {bytes}',
   'cli.backupDone': 'Backup finished: snapshot {snapshot}.',
   'cli.backupWarning': 'Backup finished with warnings: {message}',
+  'cli.retentionApplied.one': 'Retention applied: {count} old backup removed.',
+  'cli.retentionApplied.other': 'Retention applied: {count} old backups removed.',
+  'cli.retentionNothing': 'Retention applied: no old backup to remove.',
+  'cli.retentionByServer': 'Old backups are removed by the server itself (it does not accept deletions from this computer): nothing to do here.',
+  'cli.retentionFailed': 'The backup was made, but removing old backups (retention) failed: {message}',
+  'cli.retentionCancelled': 'The backup was made, but removing old backups (retention) was interrupted; it runs again after the next backup.',
   'cli.jobFailed': 'Failed: {message}',
   'cli.action': 'What to do: {action}',
   'cli.noSnapshots': 'No snapshots yet.',
@@ -57,6 +63,7 @@ Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TEC
   'cli.replacedFolder': 'Replaced files were kept in: {path}',
   'cli.versionLine': '{mtime}  {size}  in {count} snapshots (latest {latest})',
   'cli.noResults': 'Nothing found.',
+  'cli.noResultsInScope': 'Nothing found in the folders you may restore (your own folder and the folders this computer backs up).',
   'cli.moreResults': '... and {count} more.',
   'cli.technicianNeeded': 'This command needs the technician password: set COFRE_TECHNICIAN_PASSWORD.',
 } as const;
@@ -68,7 +75,7 @@ export const cliMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, stri
 
 Comandos:
   status                         situação do backup de cada plano
-  backup <planoId>               faz o backup agora e espera (saída 0 ok, 3 aviso, 1 falha)
+  backup <planoId>               faz o backup agora, aplica a retenção e espera (saída 0 ok, 3 aviso, 1 falha)
   snapshots [--plan ID]          snapshots deste computador
   history [--plan ID] [--limit N]
   browse <snapshotId> [<caminho>] lista uma pasta de um snapshot
@@ -104,6 +111,12 @@ Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNI
     'cli.progress': '{percent}% - {files} arquivos, {bytes}',
     'cli.backupDone': 'Backup concluído: snapshot {snapshot}.',
     'cli.backupWarning': 'Backup concluído com avisos: {message}',
+    'cli.retentionApplied.one': 'Retenção aplicada: {count} backup antigo removido.',
+    'cli.retentionApplied.other': 'Retenção aplicada: {count} backups antigos removidos.',
+    'cli.retentionNothing': 'Retenção aplicada: nenhum backup antigo para remover.',
+    'cli.retentionByServer': 'Os backups antigos são removidos pelo próprio servidor (ele não aceita exclusões vindas deste computador): nada a fazer aqui.',
+    'cli.retentionFailed': 'O backup foi feito, mas a remoção dos backups antigos (retenção) falhou: {message}',
+    'cli.retentionCancelled': 'O backup foi feito, mas a remoção dos backups antigos (retenção) foi interrompida; ela roda de novo depois do próximo backup.',
     'cli.jobFailed': 'Falhou: {message}',
     'cli.action': 'O que fazer: {action}',
     'cli.noSnapshots': 'Nenhum snapshot ainda.',
@@ -121,6 +134,7 @@ Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNI
     'cli.replacedFolder': 'Os arquivos substituídos foram guardados em: {path}',
     'cli.versionLine': '{mtime}  {size}  em {count} snapshots (último {latest})',
     'cli.noResults': 'Nada encontrado.',
+    'cli.noResultsInScope': 'Nada encontrado nas pastas que você pode restaurar (a sua pasta pessoal e as pastas que este computador protege).',
     'cli.moreResults': '... e mais {count}.',
     'cli.technicianNeeded': 'Este comando exige a senha do técnico: defina COFRE_TECHNICIAN_PASSWORD.',
   },
