@@ -14,7 +14,7 @@ import { nextRuns } from '../schedule/next-run.js';
 import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
 import { fromLocalPath, parseSnapshotPath } from '../restore/snapshot-path.js';
 import type { AgentContext } from './agent.js';
-import { testConnection } from './connection.js';
+import { diagnoseSettings, testConnection } from './connection.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>, session: SessionRef) => Promise<ApiOutput<M>> };
 
@@ -194,6 +194,10 @@ export function handlersFor(ctx: AgentContext): Handlers {
 
     async testConnection(input) {
       return testConnection(ctx, input.repo, input.secrets);
+    },
+
+    async diagnoseConfig(input) {
+      return diagnoseSettings(ctx, input.repo);
     },
 
     async initRepo(input) {
