@@ -243,6 +243,8 @@ describe.each(versions)('restic $label with the real rest-server', ({ label, bin
     const other = await expectCause(engineFor({ ...own, uri: auth.uri(`bob/docs${label}`) }).catConfig(), 'auth-other-user');
     expect(other.toPayload('en').message).toContain('/bob/');
     expect(other.toPayload('en').message).toContain('"alice"');
+    // A wrong password on someone else's path is still a wrong login, not "another user's path".
+    await expectCause(engineFor({ ...own, uri: auth.uri(`bob/docs${label}`), restPassword: 'errada' }).catConfig(), 'auth-refused');
   });
 
   it('an unreachable server and an untrusted certificate', async () => {

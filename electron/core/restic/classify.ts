@@ -75,7 +75,9 @@ export function authContextOf(uri: string, user: string | undefined): AuthContex
 /**
  * A refused login, made precise: no user name was sent at all (the server wants one), or the
  * user is known but the address starts with another name (rest-server --private-repos answers
- * a correct login on another user's path with 401, rclone with 403).
+ * a correct login on another user's path with 401, rclone with 403). The second is only a
+ * candidate: the caller confirms it by trying the same login on the user's own path
+ * (auth-probe.ts), since a wrong password on a shared-user server looks the same.
  */
 export function refineAuthCause(cause: FailureCause, auth: AuthContext | undefined): FailureCause {
   if (cause !== 'auth-refused' || !auth) return cause;

@@ -5,6 +5,7 @@ import type { FailureCause } from '../errors.js';
 import { mkdir, readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backupArgs, buildInvocation, forgetArgs, positional } from './args.js';
+import { loginWorksOnOwnPath } from './auth-probe.js';
 import { hasFilesFrom } from './backrest-words.js';
 import { authContextOf, causeFromText } from './classify.js';
 import { ResticError } from './error.js';
@@ -155,8 +156,16 @@ export class ResticEngine {
       ...(call.okExitCodes ? { okExitCodes: call.okExitCodes } : {}),
       ...(call.onStderrLine ? { onStderrLine: call.onStderrLine } : {}),
       ...(call.onRetry ? { onRetry: call.onRetry } : {}),
-      ...(this.auth ? { auth: this.auth } : {}),
+      ...(this.auth ? { auth: this.auth, confirmOtherUser: () => this.loginWorksOnOwnPath() } : {}),
     });
+  }
+
+  private loginWorksOnOwnPath(): Promise<boolean> {
+    const { repo } = this.opts;
+    const user = this.auth?.user;
+    const password = repo.restPassword ?? uriPassword(repo.uri);
+    if (!user || password === undefined) return Promise.resolve(false);
+    return loginWorksOnOwnPath({ uri: repo.uri, user, password, ...(repo.caCertFile ? { caCertFile: repo.caCertFile } : {}) });
   }
 
   /** Runs a command and collects its stdout (small outputs only). */
@@ -437,6 +446,17 @@ export class ResticEngine {
 }
 
 const missingSourceLine = /^(.+) does not exist, skipping$/;
+
+function uriPassword(uri: string): string | undefined {
+  const info = /^rest:https?:\/\/([^/@]*)@/i.exec(uri)?.[1];
+  const colon = info?.indexOf(':') ?? -1;
+  if (!info || colon < 0) return undefined;
+  try {
+    return decodeURIComponent(info.slice(colon + 1));
+  } catch {
+    return info.slice(colon + 1);
+  }
+}
 
 /**
  * The same situation reads the same on every version: 0.14/0.18 exit 0 after skipping a missing

@@ -28,6 +28,8 @@ export interface RunSpec {
   cwd?: string;
   /** Who restic logs in as on a REST server, so a refused login can say why. */
   auth?: AuthContext;
+  /** Confirms that a refused login works on the user's own path (see auth-probe.ts). */
+  confirmOtherUser?: () => Promise<boolean>;
 }
 
 export interface RunOutcome {
@@ -185,7 +187,7 @@ export class ResticProcess {
       this.spec.log?.({ level: 'debug', message: `restic ${this.spec.args.find((a) => !a.startsWith('-')) ?? ''} exit ${exitCode} in ${ms} ms` });
       return { exitCode, stderrTail: tail, stderrLines: this.stderrLines };
     }
-    const cause = refineAuthCause(
+    let cause = refineAuthCause(
       this.stopCause ??
         classifyFailure({
           exitCode,
@@ -196,6 +198,9 @@ export class ResticProcess {
         }),
       this.spec.auth,
     );
+    // "Another user's path" only when the same login is accepted on the user's own path;
+    // otherwise it is a plain refused user or password.
+    if (cause === 'auth-other-user' && !(await this.spec.confirmOtherUser?.().catch(() => false))) cause = 'auth-refused';
     this.spec.log?.({
       level: cause === 'cancelled' ? 'info' : 'error',
       message: `restic failed (${cause}, exit ${exitCode ?? result.signal ?? '?'}, ${ms} ms)${tail ? `:\n${tail}` : ''}`,
