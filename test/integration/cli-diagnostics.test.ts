@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../electron/core/agent/agent.js';
+import { MemorySecretStore } from '../../electron/core/secrets/secret-store.js';
 import { runCli } from './run-cli.js';
 import { answersHttp, freePort, makeTempDir, removeDir, repoRoot, writeHtpasswd } from '../fixtures/index.js';
 import { spawnServer, stopServer, waitUntilReady, type ServerProcess } from '../fixtures/process.js';
@@ -89,6 +91,34 @@ describe.each(versions)('cofre CLI diagnostics with restic $label and the real r
     expect(backup.code).not.toBe(0);
     expect(backup.out + backup.err).toContain('O servidor de backup pede usuário e senha, e nenhum está configurado.');
     expect(backup.out + backup.err).not.toContain('recusou o usuário ou a senha');
+  }, 120_000);
+
+  it('Test connection answers auth-missing with the diagnostics; diagnoseConfig sees RESTIC_PASSWORD set for every program', async () => {
+    const dataDir = join(dir, 'agente');
+    const agent = await Agent.create({
+      configPath: join(dataDir, 'config.json'), policyPath: null, dataDir, cacheDir: join(dataDir, 'cache'), secrets: new MemorySecretStore(), resticBinary: bin, locale: 'pt-BR',
+      env: { PATH: process.env.PATH ?? '', RESTIC_PASSWORD: 'senha-do-sistema' },
+    });
+    try {
+      const session = agent.createSession({ technician: true });
+      const imported = await agent.call('importBackrest', { content: JSON.stringify(backrestConfig([`REST_RESTIC_USERNAME=${restUser}`, `REST_RESTIC_PASSWORD=${restPassword}`])) }, session);
+      expect(imported.ok, JSON.stringify(imported)).toBe(true);
+      const draft = { id: 'rascunho', uri: `rest:http://127.0.0.1:${port}/rascunho${label}`, env: [`REST_RESTIC_USERNAME=${restUser}`], flags: [] };
+      const tested = await agent.call('testConnection', { repo: draft, secrets: { password: repoPassword } }, session);
+      expect(tested.ok).toBe(true);
+      if (!tested.ok) return;
+      expect(tested.value.cause).toBe('auth-missing');
+      expect(tested.value.diagnostics?.map((d) => d.code)).toEqual(['env-not-read']);
+      expect(tested.value.diagnostics?.[0]?.action).toContain('RESTIC_REST_USERNAME');
+      const all = await agent.call('diagnoseConfig', {}, session);
+      expect(all.ok).toBe(true);
+      if (!all.ok) return;
+      expect(all.value.diagnostics.map((d) => d.code).sort()).toEqual(['env-not-read', 'env-not-read', 'process-password']);
+      expect(JSON.stringify(all.value)).not.toContain(restPassword);
+      expect(JSON.stringify(all.value)).not.toContain('senha-do-sistema');
+    } finally {
+      await agent.shutdown(10_000);
+    }
   }, 120_000);
 
   it('with the names restic reads the config is valid, and a vanished plan folder is a warning in plain words', async () => {
