@@ -327,9 +327,19 @@ const commands = {
       const info = await call(ctx.agent, ctx.session, 'getAppInfo', {});
       if (info.configProblem) throw new CliFailure(info.configProblem);
       const { config } = await call(ctx.agent, ctx.session, 'getConfig', {});
-      emit(ctx, { ok: true, repos: config.repos.length, plans: config.plans.length }, () =>
-        t('cli.configValid', { repos: config.repos.length, plans: config.plans.length }, ctx.locale));
-      return exitCodes.ok;
+      // Loadable is not the same as right: report what will not do what was meant. Warnings keep
+      // exit 0; an error (every run of a repository or plan fails) exits 1.
+      const { diagnostics } = await call(ctx.agent, ctx.session, 'diagnoseConfig', {});
+      const errors = diagnostics.filter((d) => d.severity === 'error').length;
+      emit(ctx, { ok: errors === 0, repos: config.repos.length, plans: config.plans.length, diagnostics }, () => {
+        const counts = { repos: config.repos.length, plans: config.plans.length };
+        if (diagnostics.length === 0) return t('cli.configValid', counts, ctx.locale);
+        const form = diagnostics.length === 1 ? 'one' : 'other';
+        const head = t(errors > 0 ? `diag.cli.errors.${form}` : `diag.cli.warnings.${form}`, { ...counts, count: diagnostics.length }, ctx.locale);
+        const lines = diagnostics.map((d) => `  ${t(d.severity === 'error' ? 'diag.cli.error' : 'diag.cli.warning', undefined, ctx.locale)} ${d.message}\n      ${d.action}`);
+        return [head, ...lines].join('\n');
+      });
+      return errors > 0 ? exitCodes.failure : exitCodes.ok;
     }
     if (sub === 'import-backrest') {
       const file = requireArg(ctx, 1, 'file');

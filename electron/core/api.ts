@@ -180,6 +180,18 @@ export const repoSecretsSchema = z.object({
   restPassword: z.string().max(1024).optional(),
 });
 
+/** One translated finding of config diagnostics (electron/core/config/diagnostics.ts). */
+export const diagnosticSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['warning', 'error']),
+  repoId: z.string().optional(),
+  planId: z.string().optional(),
+  field: z.string().optional(),
+  message: z.string(),
+  action: z.string(),
+});
+export type DiagnosticItem = z.infer<typeof diagnosticSchema>;
+
 export const connectionResultSchema = z.object({
   ok: z.boolean(),
   initialized: z.boolean(),
@@ -187,6 +199,8 @@ export const connectionResultSchema = z.object({
   message: z.string().nullable(),
   action: z.string().nullable(),
   resticVersion: z.string().nullable(),
+  /** What the repository's settings get wrong, also when the connection works. */
+  diagnostics: z.array(diagnosticSchema).optional(),
 });
 
 export const preferencesSchema = z.object({
@@ -348,6 +362,12 @@ export const api = {
   setConfig: method({ input: z.object({ config: configSchema, modno: z.number().int().min(0) }).strict(), output: z.object({ modno: z.number() }), access: 'technician' }),
   setRepoSecrets: method({ input: z.object({ repoId: id }).extend(repoSecretsSchema.shape).strict(), output: ok, access: 'technician' }),
   testConnection: method({ input: z.object({ repo: repoSchema, secrets: repoSecretsSchema.default({}) }).strict(), output: connectionResultSchema, access: 'technician' }),
+  /** Diagnostics of the saved config, or of one repository being edited (`repo`, not saved yet). */
+  diagnoseConfig: method({
+    input: z.object({ repo: repoSchema.optional() }).strict(),
+    output: z.object({ diagnostics: z.array(diagnosticSchema) }),
+    access: 'technician',
+  }),
   initRepo: method({ input: z.object({ repoId: id }).strict(), output: z.object({ created: z.boolean() }), access: 'technician' }),
   unlockRepo: method({ input: z.object({ repoId: id }).strict(), output: ok, access: 'technician' }),
   checkRepo: method({ input: z.object({ repoId: id }).strict(), output: jobStarted, access: 'technician' }),

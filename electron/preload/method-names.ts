@@ -8,7 +8,7 @@ export const methodNames = [
   'getStatus', 'runBackup', 'listJobs', 'cancelJob', 'pause', 'resume',
   'listHistory', 'listSnapshots',
   'browse', 'search', 'versions', 'missingFiles', 'restore',
-  'getConfig', 'setConfig', 'setRepoSecrets', 'testConnection', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo',
+  'getConfig', 'setConfig', 'setRepoSecrets', 'testConnection', 'diagnoseConfig', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo',
   'previewSchedule', 'previewRetention', 'previewImport', 'importBackrest', 'undoImport', 'getImportUndo', 'exportBackrest', 'enroll', 'readLog',
 ] as const satisfies readonly ApiMethod[];
 

@@ -180,6 +180,7 @@ export function validInput(method: ApiMethod, rng: Rng, world: FuzzWorld): Recor
     }
     case 'setRepoSecrets': return { repoId: rng.pick(['nao-existe', 'outro']), password: 'p' };
     case 'testConnection': return { repo: { id: 'rascunho', uri: repoUri(rng, world, { runsRestic: true }), flags: rng.chance(0.2) ? ['--no-lock'] : [] }, secrets: { password: 'x' } };
+    case 'diagnoseConfig': return rng.chance(0.5) ? {} : { repo: { id: 'rascunho', uri: repoUri(rng, world), env: rng.chance(0.5) ? ['REST_RESTIC_USERNAME=x'] : [], flags: rng.chance(0.2) ? ['--exclude "x'] : [] } };
     case 'initRepo': case 'unlockRepo': case 'checkRepo': case 'pruneRepo': return { repoId: rng.chance(0.8) ? world.repoId : 'nao-existe' };
     case 'previewSchedule': return { schedule: schedule(rng) };
     case 'previewRetention': return {

@@ -1,7 +1,10 @@
 // "Test connection" in the settings: can restic reach the server, log in, and open the repository?
-// The answer is a classified cause with a translated message and action, never an exception.
+// The answer is a classified cause with a translated message and action, never an exception,
+// plus the diagnostics of the repository's settings (what it gets wrong even when it connects).
 import type { ApiOutput } from '../api.js';
-import type { Repo } from '../config/backrest-schema.js';
+import type { Config, Repo } from '../config/backrest-schema.js';
+import { diagnoseConfig, diagnoseRepo, type Diagnostic } from '../config/diagnostics.js';
+import { withSecretsRestored } from '../config/repo-secrets.js';
 import { CofreError, toErrorPayload } from '../errors.js';
 import type { AgentContext } from './agent.js';
 import type { DraftSecrets } from './engines.js';
@@ -10,6 +13,7 @@ const testTimeoutMs = 20_000;
 
 export async function testConnection(ctx: AgentContext, repo: Repo, secrets: DraftSecrets): Promise<ApiOutput<'testConnection'>> {
   const locale = ctx.locale();
+  const diagnostics = await repoDiagnostics(ctx, repo).catch(() => []);
   let resticVersion: string | null = null;
   try {
     const restic = await ctx.engines.restic();
@@ -18,7 +22,7 @@ export async function testConnection(ctx: AgentContext, repo: Repo, secrets: Dra
     // keep the button spinning for minutes.
     const engine = await ctx.engines.forDraft(withStoredSecrets(ctx, repo), secrets, { unreachableGiveUpMs: 10_000 });
     await engine.catConfig({ signal: AbortSignal.timeout(testTimeoutMs) });
-    return { ok: true, initialized: true, cause: null, message: null, action: null, resticVersion };
+    return { ok: true, initialized: true, cause: null, message: null, action: null, resticVersion, diagnostics };
   } catch (caught) {
     // Out of time means the server did not answer usefully: say so, not "cancelled".
     const error = caught instanceof CofreError && caught.failure === 'cancelled' ? CofreError.fromCause('server-unreachable') : caught;
@@ -34,6 +38,7 @@ export async function testConnection(ctx: AgentContext, repo: Repo, secrets: Dra
       message: ctx.log.scrub(payload.message),
       action: payload.action ?? null,
       resticVersion,
+      diagnostics,
     };
   }
 }
@@ -43,4 +48,26 @@ function withStoredSecrets(ctx: AgentContext, draft: Repo): Repo {
   const existing = ctx.config().repos.find((r) => r.id === draft.id);
   if (!existing) return draft;
   return { ...draft, password: draft.password ?? existing.password };
+}
+
+function processEnv(ctx: AgentContext): NodeJS.ProcessEnv {
+  return ctx.options.env ?? process.env;
+}
+
+/** The repository as Backrest would hold it (secret env entries back in `env`), for diagnostics. */
+async function asWritten(ctx: AgentContext, repo: Repo): Promise<Repo> {
+  return withSecretsRestored(repo, ctx.options.secrets);
+}
+
+async function repoDiagnostics(ctx: AgentContext, repo: Repo): Promise<Diagnostic[]> {
+  return diagnoseRepo(await asWritten(ctx, repo), processEnv(ctx), ctx.locale());
+}
+
+/** diagnoseConfig of the contract: the saved config, or one repository being edited. */
+export async function diagnoseSettings(ctx: AgentContext, draft?: Repo): Promise<ApiOutput<'diagnoseConfig'>> {
+  if (draft) return { diagnostics: await repoDiagnostics(ctx, draft) };
+  const config = ctx.config();
+  const repos = await Promise.all(config.repos.map((repo) => asWritten(ctx, repo)));
+  const full: Config = { ...config, repos };
+  return { diagnostics: diagnoseConfig(full, processEnv(ctx), ctx.locale()) };
 }

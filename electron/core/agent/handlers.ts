@@ -15,7 +15,7 @@ import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
 import { scopeLimited } from '../restore/scope.js';
 import { fromLocalPath, parseSnapshotPath } from '../restore/snapshot-path.js';
 import type { AgentContext } from './agent.js';
-import { testConnection } from './connection.js';
+import { diagnoseSettings, testConnection } from './connection.js';
 import { importUndoInfo, previewImport, runImport, undoImport } from './import-handlers.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>, session: SessionRef) => Promise<ApiOutput<M>> };
@@ -201,6 +201,10 @@ export function handlersFor(ctx: AgentContext): Handlers {
 
     async testConnection(input) {
       return testConnection(ctx, input.repo, input.secrets);
+    },
+
+    async diagnoseConfig(input) {
+      return diagnoseSettings(ctx, input.repo);
     },
 
     async initRepo(input) {

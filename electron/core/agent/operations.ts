@@ -10,7 +10,7 @@ import { HistoryStore } from '../history/store.js';
 import { deriveStatus } from '../history/status.js';
 import { conditionsFor, runHooks, type HookVars, type OperationKind } from '../hooks/index.js';
 import { defaultRetryPolicy, type JobHandle, type JobInfo, type JobOutcome, type JobTrigger, type RetryPolicy } from '../jobs/index.js';
-import { retentionToFlags } from '../restic/index.js';
+import { retentionToFlags, sourceMissingWarning } from '../restic/index.js';
 import type { BackupProgress, BackupResult, BackupSummary } from '../restic/types.js';
 import { restoreSelection } from '../restore/restore-selection.js';
 import type { RestoreReport } from '../restore/place.js';
@@ -254,6 +254,7 @@ export class Operations {
           result = await backup();
         }
         if (result.outcome === 'partial') job.warn('partial');
+        else if (result.outcome === 'source-missing') job.warn(sourceMissingWarning(result.missingPaths));
         return { snapshotId: result.summary.snapshotId, summary: result.summary, fileErrors: result.fileErrors.length };
       },
     });

@@ -14,6 +14,7 @@
 // - Hook credentials and the multihost private key / pairing secrets: see extra-secrets.ts.
 // Resolving (for restic) and exporting with secrets re-add what was removed.
 import { CofreError } from '../errors.js';
+import { expandBackrestEnv, expandRepoUri, repoFlagArgs } from '../restic/backrest-words.js';
 import type { RepoTarget } from '../restic/types.js';
 import { repoEnvKey, repoPasswordKey, repoSecretEnvNames, type SecretStore } from '../secrets/secret-store.js';
 import type { Config, Repo } from './backrest-schema.js';
@@ -103,7 +104,7 @@ export async function withSecretsRestored(repo: Repo, secrets: SecretStore): Pro
 
 /** `${VAR}` references expanded from the process environment; unknown variables become empty, as in Backrest. */
 export function expandEnvReferences(value: string, processEnv: NodeJS.ProcessEnv = process.env): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, name: string) => processEnv[name] ?? '');
+  return expandBackrestEnv(value, processEnv);
 }
 
 export interface ResolvedRepoSecrets {
@@ -133,7 +134,7 @@ export async function resolveRepoSecrets(repo: Repo, secrets: SecretStore, proce
     delete env[name];
     return value === '' ? undefined : value;
   };
-  const parts = splitRestCredentials(repo.uri);
+  const parts = splitRestCredentials(expandRepoUri(repo, processEnv));
   const envUser = take('RESTIC_REST_USERNAME');
   const envPass = take('RESTIC_REST_PASSWORD');
   const restUsername = parts.username ?? envUser;
@@ -155,7 +156,7 @@ export async function resolveRepoSecrets(repo: Repo, secrets: SecretStore, proce
 /** The engine's view of a repository, secrets resolved. */
 export async function toRepoTarget(repo: Repo, secrets: SecretStore, processEnv: NodeJS.ProcessEnv = process.env): Promise<RepoTarget> {
   const resolved = await resolveRepoSecrets(repo, secrets, processEnv);
-  return { id: repo.id, flags: [...(repo.flags ?? [])], ...resolved };
+  return { id: repo.id, flags: repoFlagArgs(repo, processEnv), ...resolved };
 }
 
 /** What the settings screen may know about a repository's secrets: presence, never values. */

@@ -97,3 +97,18 @@ describe('retentionToFlags', () => {
     ]);
   });
 });
+
+describe('backup_flags are shell words, as in Backrest', () => {
+  it('splits "--exclude *.csv" into two arguments and keeps quoted spaces', () => {
+    const args = backupArgs({ planId: 'p', instance: 'i', paths: ['/a'], extraFlags: ['--exclude *.csv', `--exclude "Meus Documentos/tmp"`, '--limit-upload 4096'] }, v18);
+    expect(args.slice(-7)).toEqual(['--exclude', '*.csv', '--exclude', 'Meus Documentos/tmp', '--limit-upload', '4096', '/a']);
+  });
+  it('does not expand ${VAR} in backup_flags (Backrest does not either)', () => {
+    const args = backupArgs({ planId: 'p', instance: 'i', paths: ['/a'], extraFlags: ['--tag ${HOME}'] }, v18);
+    expect(args).toContain('${HOME}');
+  });
+  it('gives restic no positional path when the sources come from --files-from', () => {
+    const args = backupArgs({ planId: 'p', instance: 'i', paths: [], extraFlags: ['--files-from /etc/cofre/lista.txt'] }, v18);
+    expect(args.slice(-2)).toEqual(['--files-from', '/etc/cofre/lista.txt']);
+  });
+});

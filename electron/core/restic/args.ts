@@ -2,6 +2,7 @@
 // every choice is unit tested without a process. Secrets go only into the environment, never argv
 // (argv is visible to every user of the machine through the process list).
 import type { Retention } from '../config/backrest-schema.js';
+import { flagEntriesToArgs } from './backrest-words.js';
 import type { BackupRequest, Capabilities, RepoTarget, RetentionFlags } from './types.js';
 
 export interface Invocation {
@@ -95,7 +96,10 @@ export function backupArgs(req: BackupRequest, caps: Capabilities): string[] {
   for (const pattern of req.iexcludes ?? []) args.push(`--iexclude=${pattern}`);
   if (req.host) args.push(`--host=${req.host}`);
   if (req.skipIfUnchanged && caps.skipIfUnchanged) args.push('--skip-if-unchanged');
-  args.push(...(req.extraFlags ?? []));
+  // Backrest shell-splits each entry ("--exclude *.csv" is two arguments) and does not expand
+  // `${VAR}` in them.
+  args.push(...flagEntriesToArgs(req.extraFlags ?? [], `plans[${req.planId}].backup_flags`));
+  // No paths is fine when the sources come from --files-from: restic then gets no positional path.
   args.push(...positional(req.paths));
   return args;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, persistentServerErrorCause, retriedObject, retryVerdict } from './classify.js';
+import { authContextOf, classifyFailure, persistentServerErrorCause, refineAuthCause, retriedObject, retryVerdict } from './classify.js';
 import { capabilitiesFor, parseVersion } from './version.js';
 
 const v14 = capabilitiesFor(parseVersion('restic 0.14.0'));
 const v18 = capabilitiesFor(parseVersion('restic 0.18.0'));
+const v19 = capabilitiesFor(parseVersion('restic 0.19.1'));
 
 // Real stderr, captured from restic 0.14.0 and 0.18.0 against rclone serve restic and nginx.
 const samples: [string, typeof v14, number, string, string][] = [
@@ -29,6 +30,18 @@ const samples: [string, typeof v14, number, string, string][] = [
   ['unknown snapshot', v18, 1, '{"message_type":"exit_error","code":1,"message":"no matching ID found for prefix \\"c35c005d\\""}', 'invalid-input'],
   ['0.14 no backup path exists', v14, 1, '/tmp/x/gone does not exist, skipping\nFatal: all target directories/files do not exist', 'invalid-input'],
   ['0.18 no backup path exists', v18, 1, '{"message_type":"exit_error","code":1,"message":"Fatal: all source directories/files do not exist"}', 'invalid-input'],
+  // restic 0.19.1 against rest-server 0.14 (captured 2026-12-01): "Is there a repository at" is gone.
+  ['0.19.1 wrong password', v19, 12, 'Fatal: wrong password or no key found', 'wrong-password'],
+  ['0.19.1 no repository', v19, 10, 'Fatal: repository does not exist: unable to open config file: <config/> does not exist\nIs there a repository at the following location?\nrest:http://alice:***@127.0.0.1:18431/alice/none19/', 'no-repository'],
+  ['0.19.1 HTTP 401', v19, 1, 'Stat(<config/>) failed: unexpected HTTP response (401): 401 Unauthorized\nFatal: unable to open config file: unexpected HTTP response (401): 401 Unauthorized\nrest:http://127.0.0.1:18431/alice/r19/', 'auth-refused'],
+  ['0.19.1 connection refused (retrying)', v19, 1, 'Stat(<config/>) returned error, retrying after 1.456478501s: Head "http://:***@127.0.0.1:1/x/config": dial tcp 127.0.0.1:1: connect: connection refused', 'server-unreachable'],
+  ['0.19.1 untrusted TLS', v19, 1, 'Stat(<config/>) returned error, retrying after 713.536805ms: Head "https://:***@127.0.0.1:18433/t19/config": tls: failed to verify certificate: x509: certificate signed by unknown authority', 'tls-untrusted'],
+  ['0.19.1 locked', v19, 11, '{"message_type":"exit_error","code":11,"message":"unable to create lock in backend: repository is already locked by PID 13478 on vm by root (UID 0, GID 0)\nlock was created at 2026-12-01 15:37:33 (2.388018201s ago)\nstorage ID 546ba6cb\nthe `unlock` command can be used to remove stale locks"}', 'repo-locked'],
+  ['0.19.1 locked (text, exit code ignored)', v19, 1, 'repo already locked, waiting up to 0s for the lock\nunable to create lock in backend: repository is already locked by PID 13478 on vm by root (UID 0, GID 0)', 'repo-locked'],
+  ['0.19.1 no backup path exists', v19, 1, '/tmp/rx/nope1 does not exist, skipping\n{"message_type":"exit_error","code":1,"message":"Fatal: all source directories/files do not exist"}', 'invalid-input'],
+  ['0.18 cancelled by SIGINT (context canceled)', v18, 1, 'signal interrupt received, cleaning up\n{"message_type":"exit_error","code":1,"message":"Fatal: unable to save snapshot: context canceled"}', 'cancelled'],
+  ['0.18 cancelled while opening', v18, 1, 'Fatal: unable to open config file: context canceled', 'cancelled'],
+  ['0.19.1 cancelled by SIGINT', v19, 130, 'signal interrupt received, cleaning up', 'cancelled'],
   ['something new', v18, 1, 'Fatal: the moon is in the wrong phase', 'unknown'],
   ['unknown exit code', v18, 42, '', 'unknown'],
 ];
@@ -40,12 +53,37 @@ describe('classifyFailure', () => {
   it('exit 3 is a partial backup on every version', () => {
     expect(classifyFailure({ exitCode: 3, stderr: 'Warning: at least one source file could not be read', caps: v14, aborted: false })).toBe('partial');
   });
+  it('a SIGINT that reached restic from the terminal is a cancel', () => {
+    expect(classifyFailure({ exitCode: undefined, stderr: '', caps: v18, aborted: false, signal: 'SIGINT' })).toBe('cancelled');
+  });
   it('a cancelled run is cancelled whatever restic printed', () => {
     expect(classifyFailure({ exitCode: 1, stderr: 'Fatal: unable to open config file: context canceled', caps: v18, aborted: true, signal: 'SIGINT' })).toBe('cancelled');
   });
   it('trusts exit codes 10-12 only on versions that have them', () => {
     expect(classifyFailure({ exitCode: 11, stderr: '', caps: v18, aborted: false })).toBe('repo-locked');
     expect(classifyFailure({ exitCode: 11, stderr: '', caps: v14, aborted: false })).toBe('unknown');
+  });
+});
+
+describe('refused logins made precise', () => {
+  it('knows who logged in and where', () => {
+    expect(authContextOf('rest:https://nas.local/financeiro/', undefined)).toEqual({ firstSegment: 'financeiro' });
+    expect(authContextOf('rest:https://nas.local/alice/docs', 'alice')).toEqual({ user: 'alice', firstSegment: 'alice' });
+    expect(authContextOf('rest:http://maria%20s:pw@10.0.0.5:8000/maria%20s/x', undefined)).toEqual({ user: 'maria s', firstSegment: 'maria s' });
+    expect(authContextOf('rest:https://nas.local/', 'bob')).toEqual({ user: 'bob' });
+    expect(authContextOf('/srv/repo', 'bob')).toBeUndefined();
+  });
+  it('a 401 with no user name sent means the server wants one', () => {
+    expect(refineAuthCause('auth-refused', { firstSegment: 'financeiro' })).toBe('auth-missing');
+  });
+  it("a 401/403 for a known user on an address starting with another name is another user's path", () => {
+    expect(refineAuthCause('auth-refused', { user: 'alice', firstSegment: 'bob' })).toBe('auth-other-user');
+  });
+  it('a 401 for the own path stays a refused user or password; other causes are untouched', () => {
+    expect(refineAuthCause('auth-refused', { user: 'alice', firstSegment: 'alice' })).toBe('auth-refused');
+    expect(refineAuthCause('auth-refused', { user: 'alice' })).toBe('auth-refused');
+    expect(refineAuthCause('wrong-password', { firstSegment: 'x' })).toBe('wrong-password');
+    expect(refineAuthCause('auth-refused', undefined)).toBe('auth-refused');
   });
 });
 

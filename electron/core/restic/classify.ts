@@ -12,8 +12,21 @@ export interface FailureInput {
   signal?: string;
 }
 
-// Order matters: a 401 or a refused connection also prints "Is there a repository at ...".
+/** Who restic logged in as, and where: turns "refused" into what a technician can fix. */
+export interface AuthContext {
+  /** The REST user name restic sent (env or URI); undefined when none was sent. */
+  user?: string;
+  /** First segment of the repository's URL path (`/alice/docs` -> `alice`). */
+  firstSegment?: string;
+}
+
+// Order matters: a 401 or a refused connection also prints "Is there a repository at ..." (0.14
+// to 0.18; 0.19.1 no longer prints it, and says "repository does not exist" with exit 10).
 const textRules: [RegExp, FailureCause][] = [
+  // 0.18 answers a SIGINT with exit 1 and "context canceled" (0.19: exit 130); this is also what
+  // happens when Ctrl+C in a terminal reaches restic directly rather than through Cofre's abort.
+  // It comes first: the same run also prints "unable to open config file: context canceled".
+  [/context canceled|signal interrupt received/i, 'cancelled'],
   [/x509:|certificate signed by unknown authority|tls: failed to verify certificate|certificate is not trusted/i, 'tls-untrusted'],
   [/\b507\b|insufficient storage|no space left on device|disk quota exceeded/i, 'storage-full'],
   // append-only servers refuse DELETE (restic: Remove(...)) with 403; other 403s are access refusals
@@ -43,12 +56,48 @@ export function classifyFailure(input: FailureInput): FailureCause {
   if (exitCode === 11 && caps.exitCodes10and11) return 'repo-locked';
   if (exitCode === 12 && caps.exitCode12) return 'wrong-password';
   if (exitCode === 130) return 'cancelled';
+  if (input.signal === 'SIGINT') return 'cancelled';
   return causeFromText(input.stderr) ?? 'unknown';
+}
+
+/** The auth context of a REST repository target, or undefined for other backends. */
+export function authContextOf(uri: string, user: string | undefined): AuthContext | undefined {
+  const match = /^rest:https?:\/\/([^/]*)(\/[^?#]*)?/i.exec(uri);
+  if (!match) return undefined;
+  const authority = match[1] ?? '';
+  const at = authority.lastIndexOf('@');
+  const uriUser = at >= 0 ? safeDecode(authority.slice(0, at).split(':')[0] ?? '') : '';
+  const firstSegment = (match[2] ?? '').split('/').find((s) => s !== '');
+  const who = user || uriUser || undefined;
+  return { ...(who ? { user: who } : {}), ...(firstSegment ? { firstSegment: safeDecode(firstSegment) } : {}) };
+}
+
+/**
+ * A refused login, made precise: no user name was sent at all (the server wants one), or the
+ * user is known but the address starts with another name (rest-server --private-repos answers
+ * a correct login on another user's path with 401, rclone with 403). The second is only a
+ * candidate: the caller confirms it by trying the same login on the user's own path
+ * (auth-probe.ts), since a wrong password on a shared-user server looks the same.
+ */
+export function refineAuthCause(cause: FailureCause, auth: AuthContext | undefined): FailureCause {
+  if (cause !== 'auth-refused' || !auth) return cause;
+  if (!auth.user) return 'auth-missing';
+  if (auth.firstSegment && auth.firstSegment !== auth.user) return 'auth-other-user';
+  return cause;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 // restic retries these for minutes (0.14: HTTP 403 on DELETE; 0.18: TLS verification); waiting
 // cannot help, so the engine stops restic as soon as it sees one.
 const permanent: ReadonlySet<FailureCause> = new Set(['tls-untrusted', 'auth-refused', 'append-only', 'storage-full', 'wrong-password']);
+
 
 /**
  * Reads one stderr line while restic runs: a retry of a permanent error means "give up now";

@@ -5,7 +5,9 @@ import type { FailureCause } from '../errors.js';
 import { mkdir, readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backupArgs, buildInvocation, forgetArgs, positional } from './args.js';
-import { causeFromText } from './classify.js';
+import { loginWorksOnOwnPath } from './auth-probe.js';
+import { hasFilesFrom } from './backrest-words.js';
+import { authContextOf, causeFromText } from './classify.js';
 import { ResticError } from './error.js';
 import { num, parseBackupLine, parseJsonLine, parseRestoreLine, toBackupSummary, type JsonRecord } from './json-lines.js';
 import { absoluteFromRoots, escapeRestorePattern, normaliseSnapshotPath, TreePathMapper } from './paths.js';
@@ -120,9 +122,12 @@ export class ResticEngine {
   /** Tree prefix per snapshot id for snapshots made with relative paths ('' = absolute). */
   private readonly treePrefixes = new Map<string, string>();
 
+  private readonly auth: ReturnType<typeof authContextOf>;
+
   constructor(private readonly opts: EngineOptions) {
     this.secrets = buildInvocation(opts.repo, opts.capabilities, [], this.invocationOpts()).secrets;
     this.redact = makeRedactor(this.secrets);
+    this.auth = authContextOf(opts.repo.uri, opts.repo.restUsername);
   }
 
   get capabilities(): Capabilities {
@@ -151,7 +156,16 @@ export class ResticEngine {
       ...(call.okExitCodes ? { okExitCodes: call.okExitCodes } : {}),
       ...(call.onStderrLine ? { onStderrLine: call.onStderrLine } : {}),
       ...(call.onRetry ? { onRetry: call.onRetry } : {}),
+      ...(this.auth ? { auth: this.auth, confirmOtherUser: () => this.loginWorksOnOwnPath() } : {}),
     });
+  }
+
+  private loginWorksOnOwnPath(): Promise<boolean> {
+    const { repo } = this.opts;
+    const user = this.auth?.user;
+    const password = repo.restPassword ?? uriPassword(repo.uri);
+    if (!user || password === undefined) return Promise.resolve(false);
+    return loginWorksOnOwnPath({ uri: repo.uri, user, password, ...(repo.caCertFile ? { caCertFile: repo.caCertFile } : {}) });
   }
 
   /** Runs a command and collects its stdout (small outputs only). */
@@ -199,10 +213,18 @@ export class ResticEngine {
     req: BackupRequest,
     call: CallOptions & { onProgress?: (p: BackupProgress) => void; onFileError?: (e: BackupFileError) => void } = {},
   ): Promise<BackupResult> {
-    if (req.paths.length === 0) throw new ResticError('invalid-input', { detail: 'no paths to back up' });
+    const args = backupArgs(req, this.opts.capabilities);
+    if (req.paths.length === 0 && !hasFilesFrom(args)) throw new ResticError('invalid-input', { detail: 'no paths to back up' });
     const fileErrors: BackupFileError[] = [];
+    const missingPaths: string[] = [];
     let summary: BackupSummary | undefined;
     const handle = (line: string): void => {
+      // Every version logs a missing source path as plain text, also with --json.
+      const missing = missingSourceLine.exec(line);
+      if (missing?.[1]) {
+        if (missingPaths.length < 1_000) missingPaths.push(missing[1]);
+        return;
+      }
       const message = parseBackupLine(line);
       if (!message) return;
       if (message.kind === 'status') {
@@ -216,12 +238,12 @@ export class ResticEngine {
       }
     };
     // Status and summary go to stdout; file errors (JSON) go to stderr.
-    const proc = this.spawn(backupArgs(req, this.opts.capabilities), { ...call, okExitCodes: [3], onStderrLine: handle });
+    const proc = this.spawn(args, { ...call, okExitCodes: [3], onStderrLine: handle });
     const outcome = await proc.drain(handle);
     if (!summary) {
       throw new ResticError('unknown', { exitCode: outcome.exitCode, stderrTail: outcome.stderrTail, detail: 'restic backup printed no summary' });
     }
-    return { outcome: outcome.exitCode === 3 ? 'partial' : 'success', summary, fileErrors };
+    return { outcome: backupOutcome(outcome.exitCode, fileErrors.length, missingPaths.length), summary, fileErrors, missingPaths };
   }
 
   async snapshots(filter: SnapshotFilter = {}, call: CallOptions = {}): Promise<Snapshot[]> {
@@ -421,6 +443,28 @@ export class ResticEngine {
     // folder (empty before), the same way on every version.
     return countTree(req.target);
   }
+}
+
+const missingSourceLine = /^(.+) does not exist, skipping$/;
+
+function uriPassword(uri: string): string | undefined {
+  const info = /^rest:https?:\/\/([^/@]*)@/i.exec(uri)?.[1];
+  const colon = info?.indexOf(':') ?? -1;
+  if (!info || colon < 0) return undefined;
+  try {
+    return decodeURIComponent(info.slice(colon + 1));
+  } catch {
+    return info.slice(colon + 1);
+  }
+}
+
+/**
+ * The same situation reads the same on every version: 0.14/0.18 exit 0 after skipping a missing
+ * source path, 0.19 exits 3; unreadable files (JSON error lines, exit 3) are 'partial'.
+ */
+export function backupOutcome(exitCode: number, fileErrors: number, missingPaths: number): BackupResult['outcome'] {
+  if (exitCode === 3 && (fileErrors > 0 || missingPaths === 0)) return 'partial';
+  return missingPaths > 0 ? 'source-missing' : 'success';
 }
 
 async function countTree(root: string): Promise<RestoreResult> {

@@ -3,7 +3,7 @@
 // Output is never buffered whole: `ls` of a big snapshot prints millions of lines.
 import { execa } from 'execa';
 import type { FailureCause } from '../errors.js';
-import { classifyFailure, retryVerdict, causeFromText, persistentServerErrorCause, retriedObject } from './classify.js';
+import { classifyFailure, retryVerdict, causeFromText, persistentServerErrorCause, refineAuthCause, retriedObject, type AuthContext } from './classify.js';
 import { ResticError } from './error.js';
 import type { Capabilities } from './types.js';
 
@@ -26,6 +26,10 @@ export interface RunSpec {
   /** restic is waiting out a transient problem (its own retries): tell the user while it lasts. */
   onRetry?: (cause: FailureCause) => void;
   cwd?: string;
+  /** Who restic logs in as on a REST server, so a refused login can say why. */
+  auth?: AuthContext;
+  /** Confirms that a refused login works on the user's own path (see auth-probe.ts). */
+  confirmOtherUser?: () => Promise<boolean>;
 }
 
 export interface RunOutcome {
@@ -183,20 +187,29 @@ export class ResticProcess {
       this.spec.log?.({ level: 'debug', message: `restic ${this.spec.args.find((a) => !a.startsWith('-')) ?? ''} exit ${exitCode} in ${ms} ms` });
       return { exitCode, stderrTail: tail, stderrLines: this.stderrLines };
     }
-    const cause =
+    let cause = refineAuthCause(
       this.stopCause ??
-      classifyFailure({
-        exitCode,
-        stderr: stderrAll,
-        caps: this.spec.caps,
-        aborted: false,
-        ...(result.signal ? { signal: result.signal } : {}),
-      });
+        classifyFailure({
+          exitCode,
+          stderr: stderrAll,
+          caps: this.spec.caps,
+          aborted: false,
+          ...(result.signal ? { signal: result.signal } : {}),
+        }),
+      this.spec.auth,
+    );
+    // "Another user's path" only when the same login is accepted on the user's own path;
+    // otherwise it is a plain refused user or password.
+    if (cause === 'auth-other-user' && !(await this.spec.confirmOtherUser?.().catch(() => false))) cause = 'auth-refused';
     this.spec.log?.({
       level: cause === 'cancelled' ? 'info' : 'error',
       message: `restic failed (${cause}, exit ${exitCode ?? result.signal ?? '?'}, ${ms} ms)${tail ? `:\n${tail}` : ''}`,
     });
-    throw new ResticError(cause, { ...(exitCode !== undefined ? { exitCode } : {}), stderrTail: tail });
+    const precise =
+      cause === 'auth-other-user' && this.spec.auth?.user && this.spec.auth.firstSegment
+        ? { key: 'restic.authOtherUser' as const, params: { user: this.spec.auth.user, owner: this.spec.auth.firstSegment } }
+        : {};
+    throw new ResticError(cause, { ...(exitCode !== undefined ? { exitCode } : {}), stderrTail: tail, ...precise });
   }
 }
 

@@ -44,7 +44,7 @@ export interface RepoTarget {
   password: string;
   /** Extra environment (Backrest `env`, already `${VAR}`-expanded). Values are treated as secrets. */
   env: Record<string, string>;
-  /** Extra global flags (Backrest `flags`). */
+  /** Extra global arguments: Backrest `flags`, already `${VAR}`-expanded and shell-split (repoFlagArgs). */
   flags: string[];
   restUsername?: string;
   restPassword?: string;
@@ -58,6 +58,7 @@ export interface BackupRequest {
   paths: string[];
   excludes?: string[];
   iexcludes?: string[];
+  /** Backrest `backup_flags` entries as written; each is shell-split into arguments. */
   extraFlags?: string[];
   host?: string;
   skipIfUnchanged?: boolean;
@@ -99,10 +100,16 @@ export interface BackupSummary {
 }
 
 export interface BackupResult {
-  /** 'partial' = exit 3: snapshot made but some files unreadable. */
-  outcome: 'success' | 'partial';
+  /**
+   * 'partial': snapshot made but some files unreadable (exit 3). 'source-missing': snapshot made
+   * of what exists, but source paths of the plan are gone (0.14/0.18 exit 0 and only log it,
+   * 0.19 exits 3); the paths are in `missingPaths`. Unreadable files win over missing sources.
+   */
+  outcome: 'success' | 'partial' | 'source-missing';
   summary: BackupSummary;
   fileErrors: BackupFileError[];
+  /** Source paths restic skipped because they do not exist (every version says "... does not exist, skipping"). */
+  missingPaths: string[];
 }
 
 export interface Snapshot {

@@ -11,6 +11,7 @@ import { lines, validateId, validatePathList, validateRepoUri } from '../logic/v
 import { useClient, useStore } from '../state/store.js';
 import { ConnectionResult, HooksPanel, PreferencesPanel, TransferPanel, type Secrets } from './SettingsParts.js';
 import { RetentionEditor, ScheduleEditor } from './ScheduleEditors.js';
+import { RepoDiagnostics } from './RepoDiagnostics.js';
 
 type Loaded = ApiOutput<'getConfig'>;
 const tabs = ['repos', 'plans', 'hooks', 'transfer', 'preferences'] as const;
@@ -302,6 +303,7 @@ function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; 
       {!isSaved ? <p className="muted small">{t('ui.repo.saveFirst')}</p> : null}
       {test.error ? <ErrorNotice error={test.error} /> : null}
       {result ? <ConnectionResult result={result} /> : null}
+      <RepoDiagnostics repo={repo} />
       {[init, unlock, check].map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
       {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
     </div>
