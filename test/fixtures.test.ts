@@ -1,8 +1,11 @@
-// Proves the test fixtures are real: restic 0.14 and 0.18 talk to the REST
-// server, to nginx with TLS + Basic Auth in front of it, and get refused
-// where production would refuse them.
+// Proves the test fixtures are real: restic 0.14, 0.18 and 0.19.1 talk to the
+// real rest-server, to nginx with TLS + Basic Auth in front of it, and get
+// refused where production would refuse them; rest-server's quota, TLS and
+// metrics and the rclone server behave as the tests that use them assume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdir } from 'node:fs/promises';
+import { execa } from 'execa';
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   answersHttp,
@@ -17,6 +20,8 @@ import {
   resticBinaries,
   resticBinary,
   restRepoEnv,
+  restServerBinary,
+  startRcloneServer,
   startRestServer,
   startTlsProxy,
 } from './fixtures/index.js';
@@ -35,8 +40,8 @@ interface Snapshot {
 let work: string;
 let cacheDir: string;
 let tree: TreeInfo;
-let authServer: RestServer; // rclone with htpasswd, as rest-server with auth
-let openServer: RestServer; // rclone without auth, as in production behind nginx
+let authServer: RestServer; // rest-server with htpasswd
+let openServer: RestServer; // rest-server --no-auth, as in production behind nginx
 let appendOnlyServer: RestServer;
 let proxy: TlsProxy;
 
@@ -59,6 +64,19 @@ afterAll(async () => {
   if (work) await removeDir(work);
 });
 
+function blob(content: string | Buffer): { name: string; body: string | Buffer } {
+  return { name: createHash('sha256').update(content).digest('hex'), body: content };
+}
+
+async function treeBytes(root: string): Promise<number> {
+  let total = (await stat(root)).size;
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    total += entry.isDirectory() ? await treeBytes(path) : (await stat(path)).size;
+  }
+  return total;
+}
+
 function env(binary: ResticBinary, repoUri: string, credentials?: { user: string; password: string }): Record<string, string> {
   return { ...restRepoEnv(binary, repoUri, credentials), RESTIC_PASSWORD: REPO_PASSWORD, RESTIC_CACHE_DIR: cacheDir };
 }
@@ -68,9 +86,14 @@ async function snapshots(binary: ResticBinary, e: Record<string, string>, extra:
   return JSON.parse(stdout) as Snapshot[];
 }
 
-it('finds both restic versions of the test matrix', () => {
-  expect(resticBinaries.map((b) => b.label)).toEqual(['0.14', '0.18']);
+it('finds the three restic versions of the test matrix and the real rest-server', async () => {
+  expect(resticBinaries.map((b) => b.label)).toEqual(['0.14', '0.18', '0.19']);
+  expect(resticBinary('0.14').version).toMatch(/^0\.14\./);
   expect(resticBinary('0.18').version).toMatch(/^0\.18\./);
+  expect(resticBinary('0.19').version).toMatch(/^0\.19\.[1-9]/);
+  expect([authServer.kind, openServer.kind, appendOnlyServer.kind]).toEqual(['rest-server', 'rest-server', 'rest-server']);
+  const { stdout } = await execa(restServerBinary(), ['--version']);
+  expect(stdout).toMatch(/rest-server 0\.14\./);
 });
 
 describe.concurrent.each(resticBinaries.map((b) => [b.label, b] as const))('restic %s', (label, binary) => {
@@ -125,23 +148,90 @@ describe.concurrent.each(resticBinaries.map((b) => [b.label, b] as const))('rest
   });
 });
 
-it('plain HTTP: append-only answers 403 to DELETE, private repos keep users apart', async () => {
+it('plain HTTP: append-only answers 403 to DELETE except locks, private repos answer 401 on another user\'s path', async () => {
+  // rest-server checks that an uploaded object is named by its sha256.
+  const key = blob('key material');
+  const lock = blob('lock');
   const repo = `${appendOnlyServer.baseUrl}/ao-http`;
   expect((await httpProbe(`${repo}/?create=true`, { method: 'POST' })).status).toBe(200);
-  expect((await httpProbe(`${repo}/keys/0123abcd`, { method: 'POST', body: 'key material' })).status).toBe(200);
-  expect((await httpProbe(`${repo}/keys/0123abcd`, { method: 'DELETE' })).status).toBe(403);
-  expect((await httpProbe(`${repo}/keys/0123abcd`)).body).toBe('key material');
+  expect((await httpProbe(`${repo}/keys/${key.name}`, { method: 'POST', body: key.body })).status).toBe(200);
+  expect((await httpProbe(`${repo}/keys/${key.name}`, { method: 'DELETE' })).status).toBe(403);
+  expect((await httpProbe(`${repo}/keys/${key.name}`)).body).toBe('key material');
+  expect((await httpProbe(`${repo}/locks/${lock.name}`, { method: 'POST', body: lock.body })).status).toBe(200);
+  expect((await httpProbe(`${repo}/locks/${lock.name}`, { method: 'DELETE' })).status).toBe(200);
 
   const privateServer = await startRestServer({ users: { alice: 'a', bob: 'b' }, privateRepos: true });
   try {
     const own = await httpProbe(`${privateServer.baseUrl}/alice/?create=true`, { method: 'POST', auth: { user: 'alice', password: 'a' } });
     expect(own.status).toBe(200);
+    const nested = await httpProbe(`${privateServer.baseUrl}/alice/docs/?create=true`, { method: 'POST', auth: { user: 'alice', password: 'a' } });
+    expect(nested.status).toBe(200);
+    // Correct credentials, wrong path: rest-server says 401, exactly like a wrong password.
     const other = await httpProbe(`${privateServer.baseUrl}/alice/config`, { auth: { user: 'bob', password: 'b' } });
-    expect([401, 403]).toContain(other.status);
+    expect(other.status).toBe(401);
     const anonymous = await httpProbe(`${privateServer.baseUrl}/alice/config`);
     expect(anonymous.status).toBe(401);
   } finally {
     await privateServer.close();
+  }
+});
+
+it('--max-size: an upload over the quota gets 507 with a Content-Length and 500 without', async () => {
+  // The quota counts everything under the data folder, the repository's 260 folders included,
+  // whose size depends on the filesystem: measure them, then allow 150 kB more. Bodies stay under
+  // 256 kB, what Go's server reads of a refused body before it closes the connection.
+  const data = join(work, 'quota-data');
+  const plain = await startRestServer({ dataDir: data });
+  expect((await httpProbe(`${plain.baseUrl}/quota/?create=true`, { method: 'POST' })).status).toBe(200);
+  await plain.close();
+  const quota = await startRestServer({ dataDir: data, maxSize: (await treeBytes(data)) + 150_000 });
+  try {
+    const repo = `${quota.baseUrl}/quota`;
+    const small = blob(Buffer.alloc(100_000, 1));
+    const large = blob(Buffer.alloc(200_000, 2));
+    expect((await httpProbe(`${repo}/data/${small.name}`, { method: 'POST', body: small.body })).status).toBe(200);
+    expect((await httpProbe(`${repo}/data/${large.name}`, { method: 'POST', body: large.body })).status).toBe(507);
+    expect((await httpProbe(`${repo}/data/${large.name}`, { method: 'POST', body: large.body, chunked: true })).status).toBe(500);
+  } finally {
+    await quota.close();
+  }
+});
+
+it('--tls: rest-server serves HTTPS with the test CA; restic needs --cacert; --prometheus counts writes', async () => {
+  const binary = resticBinary('0.19');
+  const secure = await startRestServer({ users: { [ALICE.user]: ALICE.password }, tls: true, prometheus: true });
+  try {
+    expect(secure.baseUrl).toBe(`https://127.0.0.1:${secure.port}`);
+    expect(secure.repoUri('s')).toBe(`rest:https://127.0.0.1:${secure.port}/s/`);
+    const ca = secure.ca!.caCert;
+    await expect(httpProbe(`${secure.baseUrl}/`)).rejects.toThrow(/self.signed|unable to verify|certificate/i);
+    const e = env(binary, secure.repoUri('s'), ALICE);
+    const untrusted = await rawRestic(binary.bin, ['init'], e, { reject: false, timeoutMs: 4_000 });
+    expect(untrusted.exitCode).not.toBe(0);
+    expect(untrusted.stderr).toMatch(/certificate signed by unknown authority/);
+    await rawRestic(binary.bin, ['init', '--cacert', ca], e);
+    await rawRestic(binary.bin, ['backup', '--cacert', ca, tree.root], e);
+    expect(await snapshots(binary, e, ['--cacert', ca])).toHaveLength(1);
+    expect((await httpProbe(`${secure.baseUrl}/metrics`, { caFile: ca })).status).toBe(401);
+    const metrics = await httpProbe(`${secure.baseUrl}/metrics`, { caFile: ca, auth: ALICE });
+    expect(metrics.body).toMatch(/rest_server_blob_write_total\{[^}]*repo="s"[^}]*type="data"[^}]*\} [1-9]/);
+  } finally {
+    await secure.close();
+  }
+});
+
+it('the rclone server still speaks the protocol, and refuses another user\'s private path with 403', async () => {
+  const rclone = await startRcloneServer({ users: { alice: 'a', bob: 'b' }, privateRepos: true });
+  try {
+    expect(rclone.kind).toBe('rclone');
+    expect((await httpProbe(`${rclone.baseUrl}/alice/?create=true`, { method: 'POST', auth: { user: 'alice', password: 'a' } })).status).toBe(200);
+    expect((await httpProbe(`${rclone.baseUrl}/alice/config`, { auth: { user: 'bob', password: 'b' } })).status).toBe(403);
+    const binary = resticBinary('0.18');
+    const e = env(binary, rclone.repoUri('bob/repo'), { user: 'bob', password: 'b' });
+    await rawRestic(binary.bin, ['init'], e);
+    expect(await snapshots(binary, e)).toEqual([]);
+  } finally {
+    await rclone.close();
   }
 });
 
