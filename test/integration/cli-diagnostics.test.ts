@@ -104,7 +104,7 @@ describe.each(versions)('cofre CLI diagnostics with restic $label and the real r
       const imported = await agent.call('importBackrest', { content: JSON.stringify(backrestConfig([`REST_RESTIC_USERNAME=${restUser}`, `REST_RESTIC_PASSWORD=${restPassword}`])) }, session);
       expect(imported.ok, JSON.stringify(imported)).toBe(true);
       const draft = { id: 'rascunho', uri: `rest:http://127.0.0.1:${port}/rascunho${label}`, env: [`REST_RESTIC_USERNAME=${restUser}`], flags: [] };
-      const tested = await agent.call('testConnection', { repo: draft, secrets: { password: repoPassword } }, session);
+      const tested = await agent.call<'testConnection'>('testConnection', { repo: draft, secrets: { password: repoPassword } }, session);
       expect(tested.ok).toBe(true);
       if (!tested.ok) return;
       expect(tested.value.cause).toBe('auth-missing');
