@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../electron/core/agent/agent.js';
+import type { ApiInput } from '../../electron/core/api.js';
 import { MemorySecretStore } from '../../electron/core/secrets/secret-store.js';
 import { runCli } from './run-cli.js';
 import { answersHttp, freePort, makeTempDir, removeDir, repoRoot, writeHtpasswd } from '../fixtures/index.js';
@@ -103,8 +104,8 @@ describe.each(versions)('cofre CLI diagnostics with restic $label and the real r
       const session = agent.createSession({ technician: true });
       const imported = await agent.call('importBackrest', { content: JSON.stringify(backrestConfig([`REST_RESTIC_USERNAME=${restUser}`, `REST_RESTIC_PASSWORD=${restPassword}`])) }, session);
       expect(imported.ok, JSON.stringify(imported)).toBe(true);
-      const draft = { id: 'rascunho', uri: `rest:http://127.0.0.1:${port}/rascunho${label}`, env: [`REST_RESTIC_USERNAME=${restUser}`], flags: [] };
-      const tested = await agent.call<'testConnection'>('testConnection', { repo: draft, secrets: { password: repoPassword } }, session);
+      const draft: ApiInput<'testConnection'>['repo'] = { id: 'rascunho', uri: `rest:http://127.0.0.1:${port}/rascunho${label}`, env: [`REST_RESTIC_USERNAME=${restUser}`], flags: [] };
+      const tested = await agent.call('testConnection', { repo: draft, secrets: { password: repoPassword } }, session);
       expect(tested.ok).toBe(true);
       if (!tested.ok) return;
       expect(tested.value.cause).toBe('auth-missing');

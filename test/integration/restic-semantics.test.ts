@@ -187,6 +187,17 @@ describe.each(versions)('restic $label with the real rest-server', ({ label, bin
     expect(warning.action).not.toMatch(/feche/i);
   });
 
+  // Root reads any file, so chmod 000 proves nothing; /proc/<pid>/mem cannot be read even by root.
+  it('unreadable files stay partial, also when a source folder is missing too', async () => {
+    const { engine } = await fresh();
+    const unreadable = `/proc/${process.pid}/mem`;
+    const gone = join(work, 'RH');
+    const result = await engine.backup({ planId: 'setor', instance: 'pc-01', paths: [src, unreadable, gone] });
+    expect(result.outcome).toBe('partial');
+    expect(result.fileErrors.map((e) => e.item)).toContain(unreadable);
+    expect(result.missingPaths).toEqual([gone]);
+  });
+
   it("a cancel from Cofre is 'cancelled'", async () => {
     const { engine } = await fresh();
     const big = join(work, `grande-${label}`);

@@ -28,3 +28,19 @@ describe('sourceMissingWarning', () => {
     expect(two.action).toMatch(/plan/);
   });
 });
+
+describe('every failure cause can be told to a person', () => {
+  it('has a message and an action in both languages, and the new causes say the right thing', async () => {
+    const { failureCauses, CofreError } = await import('../errors.js');
+    const { hasMessage, t } = await import('../i18n/index.js');
+    for (const cause of failureCauses) {
+      expect(hasMessage(`cause.${cause}`), cause).toBe(true);
+      expect(hasMessage(`cause.${cause}.action`), cause).toBe(true);
+      const payload = CofreError.fromCause(cause).toPayload('pt-BR');
+      expect(payload.action, cause).toBeTruthy();
+    }
+    expect(t('cause.auth-missing', undefined, 'en')).toBe('The backup server asks for a user name and password, and none is configured.');
+    expect(t('cause.source-missing', undefined, 'pt-BR')).toMatch(/não existe mais neste computador/);
+    expect(t('cause.source-missing.action', undefined, 'pt-BR')).not.toMatch(/feche/i);
+  });
+});

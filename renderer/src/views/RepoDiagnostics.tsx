@@ -8,6 +8,7 @@ import { t } from '../../../electron/core/i18n/index.js';
 import { useClient } from '../state/store.js';
 
 const debounceMs = 400;
+const listStyle = { display: 'grid', gap: 8 } as const;
 const warnStyle = { background: 'var(--warning-soft)', borderColor: '#f0d9a8', color: '#6b4400' } as const;
 
 export function RepoDiagnostics({ repo }: { repo: Repo }) {
@@ -34,7 +35,7 @@ export function RepoDiagnostics({ repo }: { repo: Repo }) {
   return (
     <section className="notice" style={warnStyle} aria-label={t('diag.view.title')} data-testid="repo-diagnostics">
       <p className="notice-title">{t('diag.view.title')}</p>
-      <ul>
+      <ul style={listStyle}>
         {items.map((d, i) => (
           <li key={`${d.code}-${i}`} data-severity={d.severity}>
             <p>{d.message}</p>
