@@ -156,6 +156,32 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
     }
   });
 
+  it("exits 3 with the reason when the backup is made but retention cannot run (another restic holds the repository)", async () => {
+    const pc = await machine('pc-busy', 'pc-busy-01', 'ocupado');
+    expect((await runCli([...pc.args, 'backup', 'documentos'])).code).toBe(0);
+    // A live restic on this host (another backup still uploading) holds a shared lock: a new
+    // backup may run beside it, a forget (exclusive) may not, and `unlock` rightly leaves it.
+    const repoDir = join(server.dataDir, 'ocupado');
+    const busy = spawn(restic.bin, ['backup', '--stdin', '--stdin-filename', 'ainda-enviando.txt', '--no-cache'], {
+      env: { ...process.env, RESTIC_REPOSITORY: repoDir, RESTIC_PASSWORD: repoPassword },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const busyExited = new Promise<void>((resolve) => busy.once('exit', () => resolve()));
+    try {
+      await expect.poll(() => lockFiles(repoDir).length, { timeout: 30_000 }).toBe(1);
+      const result = await runCli([...pc.args, 'backup', 'documentos']);
+      expect(result.code, result.out + result.err).toBe(3);
+      expect(result.out).toContain('O backup foi feito, mas a remoção dos backups antigos (retenção) falhou:');
+      const json = await runCli([...pc.args, 'backup', 'documentos', '--json']);
+      expect(json.code).toBe(3);
+      expect((JSON.parse(json.out) as { status: string; retention: unknown }).retention).toMatchObject({ status: 'failure', cause: 'repo-locked' });
+      expect(await planSnapshots('ocupado', 'pc-busy-01')).toHaveLength(3);
+    } finally {
+      busy.stdin.end('fim\n');
+      await busyExited;
+    }
+  });
+
   it('removes the stale lock a killed restic left (autoUnlock) and backs up', async () => {
     const pc = await machine('pc-lock', 'pc-lock-01', 'travado');
     expect((await runCli([...pc.args, 'backup', 'documentos'])).code).toBe(0);
