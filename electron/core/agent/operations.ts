@@ -344,7 +344,10 @@ export class Operations {
     if (madeSnapshot && repo) this.ctx.catalog.invalidate(repo.id);
     // Retention follows a backup that added a snapshot, as in Backrest (--skip-if-unchanged may add
     // none). It is queued before the backup's event goes out, so every face can follow it to its end.
-    const retentionJobId = madeSnapshot && plan && repo && value?.snapshotId ? this.enqueueForget(plan, repo, historyId) : null;
+    // Backrest runs the backup's end hooks before its forget: the forget waits for them.
+    let backupHooksDone: () => void = () => undefined;
+    const afterBackupHooks = new Promise<void>((resolve) => (backupHooksDone = resolve));
+    const retentionJobId = madeSnapshot && plan && repo && value?.snapshotId ? this.enqueueForget(plan, repo, historyId, afterBackupHooks) : null;
     const retention = job.kind === 'forget' ? this.retentionOutcome(job, outcome, error) : null;
 
     this.ctx.emit({
@@ -384,13 +387,17 @@ export class Operations {
     }
     if (job.kind !== 'backup') return;
     const phase = outcome.status === 'success' ? 'success' : outcome.status === 'warning' ? 'warning' : 'error';
-    if (outcome.status !== 'cancelled') {
-      await this.hooks('backup', phase, plan, repo, {
-        snapshotId: value?.snapshotId ?? null,
-        error: error?.message,
-        durationMs: outcome.endedAt - startedAt,
-        summary,
-      });
+    try {
+      if (outcome.status !== 'cancelled') {
+        await this.hooks('backup', phase, plan, repo, {
+          snapshotId: value?.snapshotId ?? null,
+          error: error?.message,
+          durationMs: outcome.endedAt - startedAt,
+          summary,
+        });
+      }
+    } finally {
+      backupHooksDone();
     }
     if (!madeSnapshot) return;
     // A long-lived agent (tray, `cofre run`, `cofre serve`) indexes the new snapshot right away so
@@ -405,7 +412,7 @@ export class Operations {
    * Retention after each backup that made a snapshot, per plan, as Backrest does. Returns the job id
    * (null when the plan keeps everything); its outcome is written into the backup's history row too.
    */
-  private enqueueForget(plan: Plan, repo: Repo, backupHistoryId: number | undefined): string | null {
+  private enqueueForget(plan: Plan, repo: Repo, backupHistoryId: number | undefined, after: Promise<void>): string | null {
     const flags = retentionToFlags(plan.retention);
     if (flags === 'keep-all') return null;
     const handle = this.ctx.queue.enqueue<ForgetValue>({
@@ -416,6 +423,7 @@ export class Operations {
       trigger: 'schedule',
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
       run: async ({ signal, warn }) => {
+        await after;
         await this.hooks('forget', 'start', plan, repo, {});
         const engine = await this.ctx.engines.forRepo(repo);
         try {
