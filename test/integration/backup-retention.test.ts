@@ -3,6 +3,8 @@
 // in the way (autoUnlock), and see only its own instance's snapshots of a plan, as Backrest does.
 // Real restic, a real REST server, the real CLI.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,20 +28,20 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
   let dir: string;
   let source: string;
 
-  const backrestConfig = (instance: string, uri: string, keep: number) => ({
+  const backrestConfig = (instance: string, uri: string, keep: number, hooks: unknown[]) => ({
     modno: 1,
     version: 6,
     instance,
     repos: [{ id: 'setor', uri, password: repoPassword, autoInitialize: true, autoUnlock: true }],
-    plans: [{ id: 'documentos', repo: 'setor', paths: [source], schedule: { disabled: true }, retention: { policyKeepLastN: keep } }],
+    plans: [{ id: 'documentos', repo: 'setor', paths: [source], schedule: { disabled: true }, retention: { policyKeepLastN: keep }, hooks }],
   });
 
-  async function machine(name: string, instance: string, repoName: string, options: { uri?: string; keep?: number } = {}): Promise<Machine> {
+  async function machine(name: string, instance: string, repoName: string, options: { uri?: string; keep?: number; hooks?: unknown[] } = {}): Promise<Machine> {
     const dataDir = join(dir, name);
     await mkdir(dataDir, { recursive: true });
     const args = ['--data-dir', dataDir, '--restic', restic.bin, '--policy', join(dir, 'no-policy.json')];
     const file = join(dir, `${name}-backrest.json`);
-    await writeFile(file, JSON.stringify(backrestConfig(instance, options.uri ?? server.repoUri(repoName), options.keep ?? 2), null, 2));
+    await writeFile(file, JSON.stringify(backrestConfig(instance, options.uri ?? server.repoUri(repoName), options.keep ?? 2, options.hooks ?? []), null, 2));
     const imported = await runCli([...args, 'config', 'import-backrest', file]);
     expect(imported.code, imported.out + imported.err).toBe(0);
     return { dataDir, args };
@@ -138,6 +140,31 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
     } finally {
       await server.close();
       await agent.shutdown(10_000);
+    }
+  });
+
+  it("runs the plan's forget hooks, after the backup's, before the command exits", async () => {
+    const calls: string[] = [];
+    const hookServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        calls.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/`;
+    const hook = (condition: string, text: string) => ({ conditions: [condition], actionWebhook: { webhookUrl: url, method: 'POST', template: text } });
+    try {
+      const pc = await machine('pc-hooks', 'pc-hooks-01', 'ganchos', {
+        hooks: [hook('CONDITION_SNAPSHOT_SUCCESS', 'backup'), hook('CONDITION_FORGET_START', 'forget-start'), hook('CONDITION_FORGET_SUCCESS', 'forget-success')],
+      });
+      const result = await runCli([...pc.args, 'backup', 'documentos']);
+      expect(result.code, result.out + result.err).toBe(0);
+      expect(calls).toEqual(['backup', 'forget-start', 'forget-success']);
+    } finally {
+      await new Promise<void>((resolve) => hookServer.close(() => resolve()));
     }
   });
 

@@ -381,10 +381,6 @@ export class Operations {
     if (this.longLived && (job.kind === 'backup' || job.kind === 'check' || job.kind === 'prune')) this.scheduler.reschedule();
 
     if (!plan || !repo) return;
-    if (job.kind === 'forget') {
-      if (outcome.status !== 'cancelled') await this.hooks('forget', outcome.status === 'failure' ? 'error' : 'success', plan, repo, { error: error?.message });
-      return;
-    }
     if (job.kind !== 'backup') return;
     const phase = outcome.status === 'success' ? 'success' : outcome.status === 'warning' ? 'warning' : 'error';
     try {
@@ -424,22 +420,29 @@ export class Operations {
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
       run: async ({ signal, warn }) => {
         await after;
+        // Its hooks run inside the job, so they are done when the job's end is announced (and a
+        // one-shot `cofre backup` may exit).
         await this.hooks('forget', 'start', plan, repo, {});
         const engine = await this.ctx.engines.forRepo(repo);
+        let value: ForgetValue;
         try {
           const forget = () => engine.forget({ planId: plan.id, instance: this.ctx.config().instance, retention: flags, signal });
           const result = await this.withAutoUnlock(repo, engine, signal, forget);
           if (result.removed.length > 0) this.ctx.catalog.forgotten(repo.id, result.removed);
-          return { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
+          value = { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
         } catch (error) {
           // An append-only server refuses deletes by design: cleanup is the server's job, so this is
           // reported as "managed by the server", not as a daily failure.
           if (error instanceof CofreError && error.failure === 'append-only') {
             warn('append-only');
-            return { removed: 0, kept: 0, managedByServer: true };
+            value = { removed: 0, kept: 0, managedByServer: true };
+          } else {
+            if (!signal.aborted) await this.hooks('forget', 'error', plan, repo, { error: this.ctx.log.scrub(error instanceof Error ? error.message : String(error)) });
+            throw error;
           }
-          throw error;
         }
+        await this.hooks('forget', 'success', plan, repo, {});
+        return value;
       },
     });
     if (backupHistoryId !== undefined) this.retentionOf.set(handle.id, backupHistoryId);
