@@ -3,6 +3,8 @@
 // in the way (autoUnlock), and see only its own instance's snapshots of a plan, as Backrest does.
 // Real restic, a real REST server, the real CLI.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,20 +28,20 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
   let dir: string;
   let source: string;
 
-  const backrestConfig = (instance: string, uri: string, keep: number) => ({
+  const backrestConfig = (instance: string, uri: string, keep: number, hooks: unknown[]) => ({
     modno: 1,
     version: 6,
     instance,
     repos: [{ id: 'setor', uri, password: repoPassword, autoInitialize: true, autoUnlock: true }],
-    plans: [{ id: 'documentos', repo: 'setor', paths: [source], schedule: { disabled: true }, retention: { policyKeepLastN: keep } }],
+    plans: [{ id: 'documentos', repo: 'setor', paths: [source], schedule: { disabled: true }, retention: { policyKeepLastN: keep }, hooks }],
   });
 
-  async function machine(name: string, instance: string, repoName: string, options: { uri?: string; keep?: number } = {}): Promise<Machine> {
+  async function machine(name: string, instance: string, repoName: string, options: { uri?: string; keep?: number; hooks?: unknown[] } = {}): Promise<Machine> {
     const dataDir = join(dir, name);
     await mkdir(dataDir, { recursive: true });
     const args = ['--data-dir', dataDir, '--restic', restic.bin, '--policy', join(dir, 'no-policy.json')];
     const file = join(dir, `${name}-backrest.json`);
-    await writeFile(file, JSON.stringify(backrestConfig(instance, options.uri ?? server.repoUri(repoName), options.keep ?? 2), null, 2));
+    await writeFile(file, JSON.stringify(backrestConfig(instance, options.uri ?? server.repoUri(repoName), options.keep ?? 2, options.hooks ?? []), null, 2));
     const imported = await runCli([...args, 'config', 'import-backrest', file]);
     expect(imported.code, imported.out + imported.err).toBe(0);
     return { dataDir, args };
@@ -141,6 +143,31 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
     }
   });
 
+  it("runs the plan's forget hooks, after the backup's, before the command exits", async () => {
+    const calls: string[] = [];
+    const hookServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        calls.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/`;
+    const hook = (condition: string, text: string) => ({ conditions: [condition], actionWebhook: { webhookUrl: url, method: 'POST', template: text } });
+    try {
+      const pc = await machine('pc-hooks', 'pc-hooks-01', 'ganchos', {
+        hooks: [hook('CONDITION_SNAPSHOT_SUCCESS', 'backup'), hook('CONDITION_FORGET_START', 'forget-start'), hook('CONDITION_FORGET_SUCCESS', 'forget-success')],
+      });
+      const result = await runCli([...pc.args, 'backup', 'documentos']);
+      expect(result.code, result.out + result.err).toBe(0);
+      expect(calls).toEqual(['backup', 'forget-start', 'forget-success']);
+    } finally {
+      await new Promise<void>((resolve) => hookServer.close(() => resolve()));
+    }
+  });
+
   it('says in plain words that an append-only server does its own cleanup, and exits 0', async () => {
     const appendOnly = await startRestServer({ appendOnly: true });
     try {
@@ -153,6 +180,32 @@ describe.each(resticBinaries)('cofre backup finishes the plan with restic $label
       expect(json.retention).toMatchObject({ status: 'warning', managedByServer: true });
     } finally {
       await appendOnly.close();
+    }
+  });
+
+  it("exits 3 with the reason when the backup is made but retention cannot run (another restic holds the repository)", async () => {
+    const pc = await machine('pc-busy', 'pc-busy-01', 'ocupado');
+    expect((await runCli([...pc.args, 'backup', 'documentos'])).code).toBe(0);
+    // A live restic on this host (another backup still uploading) holds a shared lock: a new
+    // backup may run beside it, a forget (exclusive) may not, and `unlock` rightly leaves it.
+    const repoDir = join(server.dataDir, 'ocupado');
+    const busy = spawn(restic.bin, ['backup', '--stdin', '--stdin-filename', 'ainda-enviando.txt', '--no-cache'], {
+      env: { ...process.env, RESTIC_REPOSITORY: repoDir, RESTIC_PASSWORD: repoPassword },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const busyExited = new Promise<void>((resolve) => busy.once('exit', () => resolve()));
+    try {
+      await expect.poll(() => lockFiles(repoDir).length, { timeout: 30_000 }).toBe(1);
+      const result = await runCli([...pc.args, 'backup', 'documentos']);
+      expect(result.code, result.out + result.err).toBe(3);
+      expect(result.out).toContain('O backup foi feito, mas a remoção dos backups antigos (retenção) falhou:');
+      const json = await runCli([...pc.args, 'backup', 'documentos', '--json']);
+      expect(json.code).toBe(3);
+      expect((JSON.parse(json.out) as { status: string; retention: unknown }).retention).toMatchObject({ status: 'failure', cause: 'repo-locked' });
+      expect(await planSnapshots('ocupado', 'pc-busy-01')).toHaveLength(3);
+    } finally {
+      busy.stdin.end('fim\n');
+      await busyExited;
     }
   });
 

@@ -101,6 +101,10 @@ describe(`restore scope follows the plans (restic ${restic.label})`, () => {
     expect(restore.code).toBe(1);
     expect(restore.out + restore.err).toMatch(/pertence a outro usuário deste computador/);
 
+    const whole = await runCli([...common, 'restore', homesSnapshot, homes, '--to', join(home, 'copia')]);
+    expect(whole.code).toBe(1);
+    expect(whole.out + whole.err).toMatch(/também guarda pastas de outros usuários/);
+
     // Their own folder inside that plan is theirs.
     const own = await runCli([...common, 'browse', homesSnapshot, join(home, 'Documentos'), '--json']);
     expect(own.code, own.out + own.err).toBe(0);

@@ -170,6 +170,12 @@ describe.each(resticBinaries)('restore with restic $label', ({ label, bin }) => 
     const everyHome: RestoreScope = { ...user(), roots: [join(work, 'home')] };
     expect(index.listChildren(everyHome, snapshots[2]!.id, join(work, 'home')).items.map((e) => e.name)).toEqual(['ana']);
     expect(index.search(everyHome, 'segredo').total).toBe(0);
+    // ...nor restored with the folder that holds it, nor listed among "missing files".
+    expect(await code(() => index.selection(everyHome, snapshots[2]!.id, [join(work, 'home')]))).toBe('restore.error.holdsOtherProfiles');
+    expect(await code(() => index.selection(everyHome, snapshots[2]!.id, [home]))).toBe('allowed');
+    const missing = index.missingFiles(everyHome, snapshots[2]!.id, join(work, 'home'), { exists: () => false }).items;
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.filter((f) => f.path.startsWith(`${otherHome}/`))).toEqual([]);
     expect(index.search(user(), 'segredo').total).toBe(0);
     expect(existsSync(join(home, 'loot'))).toBe(false);
   });

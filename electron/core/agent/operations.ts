@@ -346,7 +346,10 @@ export class Operations {
     if (madeSnapshot && repo) this.ctx.catalog.invalidate(repo.id);
     // Retention follows a backup that added a snapshot, as in Backrest (--skip-if-unchanged may add
     // none). It is queued before the backup's event goes out, so every face can follow it to its end.
-    const retentionJobId = madeSnapshot && plan && repo && value?.snapshotId ? this.enqueueForget(plan, repo, historyId) : null;
+    // Backrest runs the backup's end hooks before its forget: the forget waits for them.
+    let backupHooksDone: () => void = () => undefined;
+    const afterBackupHooks = new Promise<void>((resolve) => (backupHooksDone = resolve));
+    const retentionJobId = madeSnapshot && plan && repo && value?.snapshotId ? this.enqueueForget(plan, repo, historyId, afterBackupHooks) : null;
     const retention = job.kind === 'forget' ? this.retentionOutcome(job, outcome, error) : null;
 
     this.ctx.emit({
@@ -380,19 +383,19 @@ export class Operations {
     if (this.longLived && (job.kind === 'backup' || job.kind === 'check' || job.kind === 'prune')) this.scheduler.reschedule();
 
     if (!plan || !repo) return;
-    if (job.kind === 'forget') {
-      if (outcome.status !== 'cancelled') await this.hooks('forget', outcome.status === 'failure' ? 'error' : 'success', plan, repo, { error: error?.message });
-      return;
-    }
     if (job.kind !== 'backup') return;
     const phase = outcome.status === 'success' ? 'success' : outcome.status === 'warning' ? 'warning' : 'error';
-    if (outcome.status !== 'cancelled') {
-      await this.hooks('backup', phase, plan, repo, {
-        snapshotId: value?.snapshotId ?? null,
-        error: error?.message,
-        durationMs: outcome.endedAt - startedAt,
-        summary,
-      });
+    try {
+      if (outcome.status !== 'cancelled') {
+        await this.hooks('backup', phase, plan, repo, {
+          snapshotId: value?.snapshotId ?? null,
+          error: error?.message,
+          durationMs: outcome.endedAt - startedAt,
+          summary,
+        });
+      }
+    } finally {
+      backupHooksDone();
     }
     if (!madeSnapshot) return;
     // A long-lived agent (tray, `cofre run`, `cofre serve`) indexes the new snapshot right away so
@@ -407,7 +410,7 @@ export class Operations {
    * Retention after each backup that made a snapshot, per plan, as Backrest does. Returns the job id
    * (null when the plan keeps everything); its outcome is written into the backup's history row too.
    */
-  private enqueueForget(plan: Plan, repo: Repo, backupHistoryId: number | undefined): string | null {
+  private enqueueForget(plan: Plan, repo: Repo, backupHistoryId: number | undefined, after: Promise<void>): string | null {
     const flags = retentionToFlags(plan.retention);
     if (flags === 'keep-all') return null;
     const handle = this.ctx.queue.enqueue<ForgetValue>({
@@ -418,22 +421,30 @@ export class Operations {
       trigger: 'schedule',
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
       run: async ({ signal, warn }) => {
+        await after;
+        // Its hooks run inside the job, so they are done when the job's end is announced (and a
+        // one-shot `cofre backup` may exit).
         await this.hooks('forget', 'start', plan, repo, {});
         const engine = await this.ctx.engines.forRepo(repo);
+        let value: ForgetValue;
         try {
           const forget = () => engine.forget({ planId: plan.id, instance: this.ctx.config().instance, retention: flags, signal });
           const result = await this.withAutoUnlock(repo, engine, signal, forget);
           if (result.removed.length > 0) this.ctx.catalog.forgotten(repo.id, result.removed);
-          return { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
+          value = { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
         } catch (error) {
           // An append-only server refuses deletes by design: cleanup is the server's job, so this is
           // reported as "managed by the server", not as a daily failure.
           if (error instanceof CofreError && error.failure === 'append-only') {
             warn('append-only');
-            return { removed: 0, kept: 0, managedByServer: true };
+            value = { removed: 0, kept: 0, managedByServer: true };
+          } else {
+            if (!signal.aborted) await this.hooks('forget', 'error', plan, repo, { error: this.ctx.log.scrub(error instanceof Error ? error.message : String(error)) });
+            throw error;
           }
-          throw error;
         }
+        await this.hooks('forget', 'success', plan, repo, {});
+        return value;
       },
     });
     if (backupHistoryId !== undefined) this.retentionOf.set(handle.id, backupHistoryId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CofreError } from '../errors.js';
 import {
-  assertPathInScope, childInScope, folderAccess, instanceVisible, leadingChildNames, mayHideChildren, pathInScope, profileFolderOf,
+  assertPathInScope, childInScope, folderAccess, instanceVisible, leadingChildNames, mayHideChildren, mayHoldProfiles, pathInScope, profileFolderOf,
   userScopeRoots, type RestoreScope,
 } from './scope.js';
 import { foldName, fromLocalPath, parseSnapshotPath, toLocalPath } from './snapshot-path.js';
@@ -140,5 +140,15 @@ describe('restore scope', () => {
     expect(pathInScope(perfis, '/D/Perfis/Bruno/x')).toBe(false);
     expect(pathInScope(perfis, '/d/perfis/ana/x')).toBe(true);
     expect(pathInScope(perfis, '/D/Compras/x')).toBe(true);
+  });
+
+  it('knows which folders may hold other profiles below them, so the index only looks there', () => {
+    const linux: RestoreScope = { technician: false, hostname: 'PC-01', roots: ['/'], home: '/home/ana' };
+    for (const folder of ['/', '/home', '/Users']) expect(mayHoldProfiles(linux, folder), folder).toBe(true);
+    for (const folder of ['/srv/setor', '/home/ana', '/etc']) expect(mayHoldProfiles(linux, folder), folder).toBe(false);
+    const windows: RestoreScope = { technician: false, hostname: 'PC-01', roots: ['/C'], home: '/C/Users/Ana', caseInsensitive: true };
+    for (const folder of ['/C', '/D', '/c/users']) expect(mayHoldProfiles(windows, folder), folder).toBe(true);
+    expect(mayHoldProfiles(windows, '/D/Compras')).toBe(false);
+    expect(mayHoldProfiles({ ...linux, technician: true }, '/')).toBe(false);
   });
 });

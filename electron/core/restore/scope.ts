@@ -166,6 +166,20 @@ export function folderAccess(scope: RestoreScope, folder: string): 'all' | 'lead
   return visibleRoots(scope).some((root) => within(scope, root, folder)) ? 'lead' : 'none';
 }
 
+/**
+ * True when a folder may hold other users' profile folders somewhere below it (`/`, a drive,
+ * `/home`, `C:\Users`, the folder holding the user's home or one of its ancestors). Cheap: decides
+ * whether the index must look.
+ */
+export function mayHoldProfiles(scope: RestoreScope, folder: string): boolean {
+  if (scope.technician || scope.home === undefined) return false;
+  const segments = segmentsOf(folder);
+  if (segments.length === 0 || isProfileParent(folder, scope.home)) return true;
+  if (segments.length === 1 && /^[A-Za-z]$/.test(segments[0]!)) return true;
+  const parent = homeParent(scope.home);
+  return parent !== null && isWithin(parent.toLowerCase(), folder.toLowerCase());
+}
+
 /** True when some children of an in-scope folder may still be hidden (another user's profile folder). */
 export function mayHideChildren(scope: RestoreScope, folder: string): boolean {
   return !scope.technician && scope.home !== undefined && isProfileParent(folder, scope.home);

@@ -18,7 +18,7 @@ import { isProcessAlive } from '../process-alive.js';
 import type { NodeType } from '../restic/types.js';
 import {
   assertHostVisible, assertPathInScope, childInScope, effectiveRoots, folderAccess, hostVisible, instanceVisible, mayHideChildren,
-  outOfScope, pathInScope, type RestoreScope,
+  mayHoldProfiles, otherProfile, outOfScope, pathInScope, type RestoreScope,
 } from './scope.js';
 import { baseName, foldName, joinSnapshotPath, parentPath, parseSnapshotPath, toLocalPath } from './snapshot-path.js';
 import type {
@@ -448,7 +448,9 @@ export class SnapshotIndex {
     const exists = options.exists ?? ((p: string) => existsSync(toLocalPath(p)));
     const limit = Math.min(Math.max(1, options.limit ?? 10_000), 100_000);
     const items: Entry[] = [];
+    const hides = this.holdsOtherProfiles(scope, row.id, root);
     for (const file of this.filesUnder(row.id, root)) {
+      if (hides && !pathInScope(scope, file.path)) continue;
       if (exists(file.path)) continue;
       if (items.length === limit) return { items, truncated: true };
       items.push(file);
@@ -471,6 +473,16 @@ export class SnapshotIndex {
     for (const r of rows) yield toEntry(r.dir, r);
   }
 
+  /** True when a folder of the snapshot holds, below it, a folder of another user's profile that the scope hides. */
+  private holdsOtherProfiles(scope: RestoreScope, snap: number, folder: string): boolean {
+    if (!mayHoldProfiles(scope, folder)) return false;
+    const [lower, upper] = folder === '/' ? ['/', '\u{10FFFF}'] : [`${folder}/`, `${folder}0`];
+    const dirs = this.stmt(`SELECT d.path FROM dirs d WHERE (d.path = ? OR (d.path >= ? AND d.path < ?))
+      AND EXISTS (SELECT 1 FROM nodes n WHERE n.snap = ? AND n.dir = d.id)`).pluck().iterate(folder, lower, upper, snap) as IterableIterator<string>;
+    for (const dir of dirs) if (otherProfile(scope, dir)) return true;
+    return false;
+  }
+
   /** What a restore of `paths` would bring back: type, file count and bytes of each, from the index. */
   selection(scope: RestoreScope, snapshotId: string, paths: string[]): { snapshot: IndexedSnapshot; items: SelectionItem[] } {
     const row = this.snapshotRow(scope, snapshotId);
@@ -481,6 +493,11 @@ export class SnapshotIndex {
       if (!node) throw new CofreError('restore.error.notInSnapshot', { params: { path } });
       if (node.type !== DIR) {
         return { path, type: nodeTypes[node.type] ?? 'irregular', files: node.type === FILE ? 1 : 0, bytes: node.size };
+      }
+      // restic restores a folder whole: one that also holds another user's profile folder
+      // (`/home`, `C:\Users`, `C:\`) cannot be restored by an end user, only their folders in it.
+      if (this.holdsOtherProfiles(scope, row.id, path)) {
+        throw new CofreError('restore.error.holdsOtherProfiles', { cause: 'invalid-input', params: { path: toLocalPath(path) } });
       }
       const [lower, upper] = path === '/' ? ['/', '\u{10FFFF}'] : [`${path}/`, `${path}0`];
       const sums = this.stmt(`SELECT count(*) AS files, coalesce(sum(n.size), 0) AS bytes
