@@ -3,14 +3,13 @@
 // rest-server 0.14 in each way the field runs it. Each row asserts what a user would notice: the
 // backup succeeds and its snapshot is listed, or the failure is classified with the cause they
 // are told (never `unknown`, never a wrong one, never after minutes of retries).
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailureCause } from '../../electron/core/errors.js';
 import { detectRestic, ResticEngine, ResticError, type EngineOptions } from '../../electron/core/restic/index.js';
 import type { BackupRequest, Capabilities, RepoTarget } from '../../electron/core/restic/types.js';
 import {
-  generateTree, makeTempDir, removeDir, resticBinaries, startRestServer, startTlsProxy,
+  generateTree, makeTempDir, quotaUsage, removeDir, resticBinaries, startRestServer, startTlsProxy,
   type ResticBinary, type RestServer, type TlsProxy, type TreeInfo,
 } from '../fixtures/index.js';
 import { recordFigure } from '../support/figures.js';
@@ -100,16 +99,6 @@ async function expectCause(operation: () => Promise<unknown>, cause: FailureCaus
   return failure;
 }
 
-/** Bytes under a folder as rest-server's quota counts them: files and folders alike. */
-async function treeBytes(root: string): Promise<number> {
-  let total = (await stat(root)).size;
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    const path = join(root, entry.name);
-    total += entry.isDirectory() ? await treeBytes(path) : (await stat(path)).size;
-  }
-  return total;
-}
-
 interface ServerMode {
   mode: string;
   /** Starts what this row needs; returns what to close. */
@@ -188,7 +177,7 @@ const modes: ServerMode[] = [
       } finally {
         await plain.close();
       }
-      const quota = await startRestServer({ users: { [ALICE.user]: ALICE.password }, dataDir, maxSize: (await treeBytes(dataDir)) + 1_500_000 });
+      const quota = await startRestServer({ users: { [ALICE.user]: ALICE.password }, dataDir, maxSize: (await quotaUsage(dataDir)) + 1_500_000 });
       try {
         const e = engine(binary, { ...repo, uri: quota.repoUri('quota') });
         await expectBackupListed(e);
