@@ -3,14 +3,13 @@
 // rest-server 0.14 in each way the field runs it. Each row asserts what a user would notice: the
 // backup succeeds and its snapshot is listed, or the failure is classified with the cause they
 // are told (never `unknown`, never a wrong one, never after minutes of retries).
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailureCause } from '../../electron/core/errors.js';
 import { detectRestic, ResticEngine, ResticError, type EngineOptions } from '../../electron/core/restic/index.js';
 import type { BackupRequest, Capabilities, RepoTarget } from '../../electron/core/restic/types.js';
 import {
-  generateTree, makeTempDir, removeDir, resticBinaries, startRestServer, startTlsProxy,
+  generateTree, makeTempDir, quotaUsage, removeDir, resticBinaries, startRestServer, startTlsProxy,
   type ResticBinary, type RestServer, type TlsProxy, type TreeInfo,
 } from '../fixtures/index.js';
 import { recordFigure } from '../support/figures.js';
@@ -61,8 +60,11 @@ function engine(binary: ResticBinary, repo: Partial<RepoTarget> & Pick<RepoTarge
 
 const request = (paths: string[]): BackupRequest => ({ planId: PLAN, instance: INSTANCE, paths, host: INSTANCE });
 
+/** What one row saw, published as the `compat` figures table (test-results/figures.jsonl). */
+type Seen = string[];
+
 /** Backs up and checks what the user sees: success, and the snapshot listed with Backrest's tags. */
-async function expectBackupListed(e: ResticEngine, tree: TreeInfo = small): Promise<void> {
+async function expectBackupListed(seen: Seen, e: ResticEngine, tree: TreeInfo = small): Promise<void> {
   const result = await e.backup(request([tree.root]));
   seen.push(`backup ${result.outcome}`);
   expect(result.outcome).toBe('success');
@@ -75,9 +77,6 @@ async function expectBackupListed(e: ResticEngine, tree: TreeInfo = small): Prom
   expect(result.summary.snapshotId && latest.id.startsWith(result.summary.snapshotId)).toBe(true);
 }
 
-/** What each row saw, published as the `compat` figures table (test-results/figures.jsonl). */
-let seen: string[] = [];
-
 /** The line of restic's output that says why, for the figures. */
 function tellingLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -86,7 +85,7 @@ function tellingLine(stderr: string): string {
 }
 
 /** The operation fails with `cause`, soon; the message carries what restic printed, for the report. */
-async function expectCause(operation: () => Promise<unknown>, cause: FailureCause): Promise<ResticError> {
+async function expectCause(seen: Seen, operation: () => Promise<unknown>, cause: FailureCause): Promise<ResticError> {
   const started = Date.now();
   const error = await operation().then(
     () => undefined,
@@ -100,21 +99,11 @@ async function expectCause(operation: () => Promise<unknown>, cause: FailureCaus
   return failure;
 }
 
-/** Bytes under a folder as rest-server's quota counts them: files and folders alike. */
-async function treeBytes(root: string): Promise<number> {
-  let total = (await stat(root)).size;
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    const path = join(root, entry.name);
-    total += entry.isDirectory() ? await treeBytes(path) : (await stat(path)).size;
-  }
-  return total;
-}
-
 interface ServerMode {
   mode: string;
   /** Starts what this row needs; returns what to close. */
   start(): Promise<(() => Promise<void>)[]>;
-  row(binary: ResticBinary): Promise<void>;
+  row(binary: ResticBinary, seen: Seen): Promise<void>;
 }
 
 let htpasswd: RestServer;
@@ -131,14 +120,14 @@ const modes: ServerMode[] = [
       htpasswd = await startRestServer({ users: { [ALICE.user]: ALICE.password } });
       return [() => htpasswd.close()];
     },
-    async row(binary) {
+    async row(binary, seen) {
       const repo = { id: 'auth', uri: htpasswd.repoUri(`auth-${binary.label}`), restUsername: ALICE.user, restPassword: ALICE.password };
       const e = engine(binary, repo);
       expect(await e.init()).toEqual({ created: true });
-      await expectBackupListed(e);
-      await expectCause(() => engine(binary, { ...repo, restPassword: 'not-the-http-password' }).snapshots(), 'auth-refused');
+      await expectBackupListed(seen, e);
+      await expectCause(seen, () => engine(binary, { ...repo, restPassword: 'not-the-http-password' }).snapshots(), 'auth-refused');
       const { restUsername: _u, restPassword: _p, ...anonymous } = repo;
-      await expectCause(() => engine(binary, anonymous).snapshots(), 'auth-refused');
+      await expectCause(seen, () => engine(binary, anonymous).snapshots(), 'auth-refused');
     },
   },
   {
@@ -147,15 +136,15 @@ const modes: ServerMode[] = [
       privateRepos = await startRestServer({ users: { [ALICE.user]: ALICE.password, [BOB.user]: BOB.password }, privateRepos: true });
       return [() => privateRepos.close()];
     },
-    async row(binary) {
+    async row(binary, seen) {
       const own = { id: 'own', uri: privateRepos.repoUri(`${ALICE.user}/docs-${binary.label}`), restUsername: ALICE.user, restPassword: ALICE.password };
       const e = engine(binary, own);
       expect(await e.init()).toEqual({ created: true });
-      await expectBackupListed(e);
+      await expectBackupListed(seen, e);
       // Bob's correct credentials on Alice's path: rest-server answers 401, as for a wrong password.
       // The password is right, so this must never be reported as a wrong repository password.
-      await expectCause(() => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).snapshots(), 'auth-refused');
-      await expectCause(() => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).backup(request([small.root])), 'auth-refused');
+      await expectCause(seen, () => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).snapshots(), 'auth-refused');
+      await expectCause(seen, () => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).backup(request([small.root])), 'auth-refused');
     },
   },
   {
@@ -164,12 +153,12 @@ const modes: ServerMode[] = [
       appendOnly = await startRestServer({ users: { [ALICE.user]: ALICE.password }, appendOnly: true });
       return [() => appendOnly.close()];
     },
-    async row(binary) {
+    async row(binary, seen) {
       const e = engine(binary, { id: 'ao', uri: appendOnly.repoUri(`ao-${binary.label}`), restUsername: ALICE.user, restPassword: ALICE.password });
       await e.init();
-      await expectBackupListed(e);
-      await expectBackupListed(e);
-      await expectCause(() => e.forget({ planId: PLAN, instance: INSTANCE, retention: { keepLast: 1 } }), 'append-only');
+      await expectBackupListed(seen, e);
+      await expectBackupListed(seen, e);
+      await expectCause(seen, () => e.forget({ planId: PLAN, instance: INSTANCE, retention: { keepLast: 1 } }), 'append-only');
       await e.unlock();
       expect(await e.snapshots()).toHaveLength(2);
     },
@@ -177,7 +166,7 @@ const modes: ServerMode[] = [
   {
     mode: '--max-size quota',
     start: () => Promise.resolve([]),
-    async row(binary) {
+    async row(binary, seen) {
       // One quota for the whole data folder: each version gets its own server. The repository is
       // made first, then the quota leaves ~1.5 MB: the small backup fits, the large one does not.
       const dataDir = join(work, `quota-${binary.label}`);
@@ -188,11 +177,11 @@ const modes: ServerMode[] = [
       } finally {
         await plain.close();
       }
-      const quota = await startRestServer({ users: { [ALICE.user]: ALICE.password }, dataDir, maxSize: (await treeBytes(dataDir)) + 1_500_000 });
+      const quota = await startRestServer({ users: { [ALICE.user]: ALICE.password }, dataDir, maxSize: (await quotaUsage(dataDir)) + 1_500_000 });
       try {
         const e = engine(binary, { ...repo, uri: quota.repoUri('quota') });
-        await expectBackupListed(e);
-        await expectCause(() => e.backup(request([large.root])), 'storage-full');
+        await expectBackupListed(seen, e);
+        await expectCause(seen, () => e.backup(request([large.root])), 'storage-full');
       } finally {
         await quota.close();
       }
@@ -204,12 +193,12 @@ const modes: ServerMode[] = [
       ownTls = await startRestServer({ users: { [ALICE.user]: ALICE.password }, tls: true });
       return [() => ownTls.close()];
     },
-    async row(binary) {
+    async row(binary, seen) {
       const repo = { id: 'tls', uri: ownTls.repoUri(`tls-${binary.label}`), restUsername: ALICE.user, restPassword: ALICE.password };
-      await expectCause(() => engine(binary, repo).init(), 'tls-untrusted');
+      await expectCause(seen, () => engine(binary, repo).init(), 'tls-untrusted');
       const e = engine(binary, { ...repo, caCertFile: ownTls.ca!.caCert });
       expect(await e.init()).toEqual({ created: true });
-      await expectBackupListed(e);
+      await expectBackupListed(seen, e);
     },
   },
   {
@@ -219,13 +208,13 @@ const modes: ServerMode[] = [
       proxy = await startTlsProxy({ upstream, users: { [OFFICE.user]: OFFICE.password } });
       return [() => proxy.close(), () => upstream.close()];
     },
-    async row(binary) {
+    async row(binary, seen) {
       const repo = { id: 'nginx', uri: proxy.repoUri(`setor-${binary.label}`), restUsername: OFFICE.user, restPassword: OFFICE.password };
-      await expectCause(() => engine(binary, repo).init(), 'tls-untrusted');
+      await expectCause(seen, () => engine(binary, repo).init(), 'tls-untrusted');
       const e = engine(binary, { ...repo, caCertFile: proxy.ca.caCert });
       expect(await e.init()).toEqual({ created: true });
-      await expectBackupListed(e);
-      await expectCause(() => engine(binary, { ...repo, caCertFile: proxy.ca.caCert, restPassword: 'wrong-office-pw' }).snapshots(), 'auth-refused');
+      await expectBackupListed(seen, e);
+      await expectCause(seen, () => engine(binary, { ...repo, caCertFile: proxy.ca.caCert, restPassword: 'wrong-office-pw' }).snapshots(), 'auth-refused');
     },
   },
 ];
@@ -239,10 +228,11 @@ describe.each(modes)('server: $mode', (mode) => {
     for (const close of closers) await close();
   });
 
-  it.each(resticBinaries.map((b) => [b.label, b] as const))('restic %s', async (_label, binary) => {
-    seen = [];
+  // Versions of one row are independent (own repository path, or own server for the quota).
+  it.concurrent.each(resticBinaries.map((b) => [b.label, b] as const))('restic %s', async (_label, binary) => {
+    const seen: Seen = [];
     try {
-      await mode.row(binary);
+      await mode.row(binary, seen);
     } finally {
       recordFigure('compat', { name: `${mode.mode} x restic ${binary.version}`, mode: mode.mode, restic: binary.version, seen });
     }
