@@ -3,7 +3,7 @@
 // Convention (documented for IT and for anyone reading config.json):
 // - `repo.password` is never written: it lives in the secret store under repoPasswordKey(repo.id).
 // - An env entry whose NAME contains PASSWORD, SECRET, TOKEN or KEY (RESTIC_REST_PASSWORD,
-//   AWS_SECRET_ACCESS_KEY, B2_ACCOUNT_KEY, ...) is removed from `repo.env` entirely and its value
+//   AWS_SECRET_ACCESS_KEY, B2_ACCOUNT_KEY, ...; not `*_FILE`, a path) is removed from `repo.env` entirely and its value
 //   stored under repoEnvKey(repo.id, NAME). No placeholder stays behind: Backrest would expand a
 //   `${...}` placeholder itself, and an empty `NAME=` would override the real value.
 //   Exception: a value that is only a reference to the process environment (`${VAR}`) holds no
@@ -24,8 +24,12 @@ import { splitRestCredentials } from './repo-uri.js';
 const secretNamePattern = /PASSWORD|SECRET|TOKEN|KEY/i;
 const pureReference = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
+// `*_FILE` names a file that holds the secret (RESTIC_PASSWORD_FILE, AWS_SHARED_CREDENTIALS_FILE):
+// the path is no secret, and a plain export without it would leave the repo with no password at all.
+const pathToSecret = /_FILE$/i;
+
 export function isSecretEnvName(name: string): boolean {
-  return secretNamePattern.test(name);
+  return secretNamePattern.test(name) && !pathToSecret.test(name);
 }
 
 export function splitEnvEntry(entry: string): { name: string; value: string } {

@@ -62,7 +62,9 @@ describe('parseConfig', () => {
   it('reports missing required top-level fields and a wrong version', () => {
     expect(fieldsOf({ version: 5 }, 'pt-BR')).toEqual({ instance: 'é obrigatório' });
     expect(fieldsOf({ version: 7, instance: 'x' }, 'pt-BR')).toEqual({ version: 'é 7, mais nova que a última versão de configuração do Backrest (6); o próprio Backrest a recusa' });
-    expect(fieldsOf({ version: 3, instance: 'x' }, 'en')).toEqual({ version: 'is 3: open the file once in Backrest 1.10 so it is upgraded (Cofre reads versions 4 to 6)' });
+    // Version 3 is migrated to 4 as Backrest does (migrate.test.ts); 1 is refused by Backrest too.
+    expect(fieldsOf({ version: 3, instance: 'x' }, 'en')).toEqual({});
+    expect(fieldsOf({ version: 1, instance: 'x' }, 'en')).toEqual({ version: 'is 1, too old for any Backrest after 1.4.0: open the file once in Backrest 1.4.0 so it is upgraded (Cofre reads versions 2 to 6)' });
     expect(fieldsOf({ version: 'six', instance: 'x' }, 'en')).toEqual({ version: 'must be one of: 4, 5, 6' });
     expect(fieldsOf([], 'en')).toEqual({ $: 'must be an object' });
     expect(fieldsOf(base({ repos: [{ id: '', uri: '' }], plans: [] }), 'en')).toMatchObject({ 'repos[0].id': 'must not be empty', 'repos[0].uri': 'must not be empty' });

@@ -8,7 +8,7 @@ import { CofreError, type FieldProblem } from '../errors.js';
 import { getLocale, type Locale } from '../i18n/index.js';
 import { configSchema, type Config, type Hook, type Schedule } from './backrest-schema.js';
 import { problemToField, summarizeFields, zodIssuesToProblems, type Problem } from './field-problems.js';
-import { fillMissingGuids, latestBackrestVersion, oldestReadableVersion } from './migrate.js';
+import { fillMissingGuids, latestBackrestVersion, oldestMigratableVersion, upgradeOldVersion } from './migrate.js';
 import { normalizeBackrestJson } from './normalize.js';
 import { checkRepoUri } from './repo-uri.js';
 
@@ -31,13 +31,14 @@ function versionProblem(json: unknown): Problem | null {
   const version = json !== null && typeof json === 'object' ? (json as { version?: unknown }).version : undefined;
   if (typeof version !== 'number' || !Number.isInteger(version)) return null;
   if (version > latestBackrestVersion) return { path: ['version'], key: 'config.problem.versionTooNew', params: { version, latest: latestBackrestVersion } };
-  if (version < oldestReadableVersion) return { path: ['version'], key: 'config.problem.versionTooOld', params: { version } };
+  if (version < oldestMigratableVersion) return { path: ['version'], key: 'config.problem.versionTooOld', params: { version } };
   return null;
 }
 
 /** Validates without throwing; `config` is set only when there is no problem. */
 export function validateConfig(json: unknown, locale: Locale = getLocale(), options: ValidateOptions = {}): ValidationResult {
   const canonical = normalizeBackrestJson(json).json;
+  upgradeOldVersion(canonical);
   if (options.fillGuids !== false) fillMissingGuids(canonical);
   const tooNewOrOld = versionProblem(canonical);
   if (tooNewOrOld) return { fields: [problemToField(tooNewOrOld, locale)] };
