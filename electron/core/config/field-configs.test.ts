@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../secrets/secret-store.js';
-import { exportBackrest, importBackrest, parseBackrestFile, type BackrestTarget } from './backrest-io.js';
+import { exportBackrest, importBackrest, parseBackrestFile, resolveRepoSecrets, type BackrestTarget } from './backrest-io.js';
 import type { Config } from './backrest-schema.js';
 import { parseImportFile, planImport } from './import-merge.js';
 import { guidFromRepoId } from './migrate.js';
@@ -148,5 +148,22 @@ describe.each(cases)('field config $file', ({ file, version, target, secrets }) 
     expected.version = version;
     for (const repo of (expected.repos ?? []) as Array<Record<string, Json>>) if (!repo.guid && !repo.autoInitialize) repo.guid = guidFromRepoId(String(repo.id));
     expectNoLoss(meaningful(out), meaningful(expected));
+  });
+});
+
+describe('a uri that is only an environment reference (Backrest expands ${VAR} in uri)', () => {
+  const file = (uri: string) => JSON.stringify({ version: 4, instance: 'pc', repos: [{ id: 'r', uri, guid: guidFromRepoId('r'), password: 'p' }] });
+
+  it('regression: `${RESTIC_REPO}` as the whole uri loads (Backrest accepts it) and is judged once expanded', async () => {
+    const { config } = parseBackrestFile(file('${RESTIC_REPO}'), 'en');
+    const repo = config.repos[0]!;
+    const store = new MemorySecretStore();
+    await expect(resolveRepoSecrets(repo, store, { RESTIC_REPO: 'rest:https://backup.example/financeiro' })).resolves.toMatchObject({ uri: 'rest:https://backup.example/financeiro' });
+    await expect(resolveRepoSecrets(repo, store, { RESTIC_REPO: 'javascript:alert(1)' })).rejects.toMatchObject({ code: 'config.expandedUriInvalid' });
+    await expect(resolveRepoSecrets(repo, store, {})).rejects.toMatchObject({ code: 'restic.uriVariableMissing' });
+  });
+
+  it('a uri Cofre refuses stays refused when it does not start with a reference', () => {
+    expect(() => parseBackrestFile(file('javascript:${X}'), 'en')).toThrow();
   });
 });

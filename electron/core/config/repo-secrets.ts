@@ -14,12 +14,13 @@
 // - Hook credentials and the multihost private key / pairing secrets: see extra-secrets.ts.
 // Resolving (for restic) and exporting with secrets re-add what was removed.
 import { CofreError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { expandBackrestEnv, expandRepoUri, repoFlagArgs } from '../restic/backrest-words.js';
 import type { RepoTarget } from '../restic/types.js';
 import { repoEnvKey, repoPasswordKey, repoSecretEnvNames, type SecretStore } from '../secrets/secret-store.js';
 import type { Config, Repo } from './backrest-schema.js';
 import { hasExtraSecrets, redactExtraSecrets, splitExtraSecrets } from './extra-secrets.js';
-import { splitRestCredentials } from './repo-uri.js';
+import { checkRepoUri, splitRestCredentials } from './repo-uri.js';
 
 const secretNamePattern = /PASSWORD|SECRET|TOKEN|KEY/i;
 const pureReference = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
@@ -138,7 +139,11 @@ export async function resolveRepoSecrets(repo: Repo, secrets: SecretStore, proce
     delete env[name];
     return value === '' ? undefined : value;
   };
-  const parts = splitRestCredentials(expandRepoUri(repo, processEnv));
+  const expanded = expandRepoUri(repo, processEnv);
+  // A uri that was only a reference is judged now, as any other uri was when the config was loaded.
+  const problem = expanded === repo.uri ? null : checkRepoUri(expanded);
+  if (problem) throw new CofreError('config.expandedUriInvalid', { params: { repo: repo.id, problem: t(problem.key, problem.params) }, cause: 'invalid-input' });
+  const parts = splitRestCredentials(expanded);
   const envUser = take('RESTIC_REST_USERNAME');
   const envPass = take('RESTIC_REST_PASSWORD');
   const restUsername = parts.username ?? envUser;
