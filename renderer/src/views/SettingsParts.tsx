@@ -5,6 +5,7 @@ import type { ApiOutput } from '../../../electron/core/api.js';
 import type { Config, Hook, HookCondition } from '../../../electron/core/config/backrest-schema.js';
 import { t, type Locale, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, useAction } from '../components/common.js';
+import { hookTargetText } from '../logic/hook-target.js';
 import { isLocked } from '../logic/repo-form.js';
 import { validateHttpUrl } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
@@ -47,8 +48,8 @@ const offeredConditions: HookCondition[] = ['CONDITION_SNAPSHOT_START', 'CONDITI
 
 function hookSummary(hook: Hook): { kind: string; target: string } {
   if (hook.actionCommand) return { kind: t('ui.hooks.kind.command'), target: hook.actionCommand.command };
-  if (hook.actionWebhook) return { kind: t('ui.hooks.kind.webhook'), target: hook.actionWebhook.webhookUrl };
-  if (hook.actionHealthchecks) return { kind: t('ui.hooks.kind.healthchecks'), target: hook.actionHealthchecks.webhookUrl };
+  if (hook.actionWebhook) return { kind: t('ui.hooks.kind.webhook'), target: hookTargetText(hook.actionWebhook.webhookUrl) };
+  if (hook.actionHealthchecks) return { kind: t('ui.hooks.kind.healthchecks'), target: hookTargetText(hook.actionHealthchecks.webhookUrl) };
   const other = Object.keys(hook).find((k) => k.startsWith('action')) ?? '';
   return { kind: other.replace(/^action/, ''), target: '' };
 }
