@@ -176,7 +176,8 @@ function crossFieldProblems(config: Config): Problem[] {
     const base = ['plans', i];
     if (isReservedId(plan.id)) problems.push({ path: [...base, 'id'], key: 'config.problem.reservedId' });
     if (!repoIds.has(plan.repo)) problems.push({ path: [...base, 'repo'], key: 'config.problem.unknownRepo', params: { repo: plan.repo } });
-    if (plan.paths.length === 0 && !flagsListFiles(plan.backup_flags)) problems.push({ path: [...base, 'paths'], key: 'config.problem.pathsRequired' });
+    // No paths at all is not refused: Backrest's validate.go loads such a plan (an empty entry is
+    // refused, by the schema). diagnostics.ts says that every run of it will fail.
     problems.push(...scheduleProblems(plan.schedule, [...base, 'schedule']));
     problems.push(...retentionProblems(plan.retention, [...base, 'retention']));
     problems.push(...hookProblems(plan.hooks, [...base, 'hooks']));
