@@ -2,7 +2,9 @@
 // names each source and Backrest version). For every one: it loads as Backrest's loader would, a
 // merge into a configured Cofre keeps that Cofre's own repository, plan and instance, the export
 // for its own Backrest line is a file that line accepts, and the round trip loses nothing Backrest knows.
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../secrets/secret-store.js';
 import { exportBackrest, importBackrest, parseBackrestFile, resolveRepoSecrets, type BackrestTarget } from './backrest-io.js';
@@ -10,6 +12,7 @@ import type { Config } from './backrest-schema.js';
 import { parseImportFile, planImport } from './import-merge.js';
 import { guidFromRepoId } from './migrate.js';
 import { normalizeBackrestJson } from './normalize.js';
+import { ConfigStore } from './store.js';
 import { parseConfig, validateConfig } from './validate.js';
 
 const read = (name: string) => readFileSync(new URL(`../../../test/fixtures/backrest/${name}`, import.meta.url), 'utf8');
@@ -31,6 +34,7 @@ const cases: FieldCase[] = [
   { file: 'field/backrest-v4-script-written.json', version: 4, target: '1.10', secrets: ['obras-local-repo-pass'] },
   { file: 'field/backrest-v6-script-upsert.json', version: 6, target: '1.13', secrets: [] },
   { file: 'field/backrest-v4-batatais-rest-nginx.json', version: 4, target: '1.10', secrets: ['Financeiro#Repo-2025', 'nginx-shared-pass'] },
+  { file: 'field/backrest-v4-every-hook.json', version: 4, target: '1.10', secrets: ['ti-sftp-repo-pass', 'fake-slack-secret', 'fake-smtp-pass', 'fake-gotify-app-token', 'fake-webhook-key', 'hc-ping.com/99999999', 'fake-discord-ti'] },
   { file: 'backrest-1.10.1.json', version: 4, target: '1.10', secrets: ['Compras#2025-repo', 'nginx-compras-pass', 'AbCdEf.gotify-token-compras', 'discord-secret-path', 'EcdsaPrivateKeyMaterial'] },
   { file: 'backrest-1.14.1.json', version: 6, target: '1.13', secrets: ['s3nh@-do-Financeiro', 'nginx-financeiro-pass', 'telegram-bot-token', 'Ed25519PrivateSeed', 'pairing-secret-financeiro-0001'] },
 ];
@@ -165,5 +169,29 @@ describe('a uri that is only an environment reference (Backrest expands ${VAR} i
 
   it('a uri Cofre refuses stays refused when it does not start with a reference', () => {
     expect(() => parseBackrestFile(file('javascript:${X}'), 'en')).toThrow();
+  });
+});
+
+describe('a version-3 Backrest file as Cofre\'s own --config', () => {
+  it('regression: loads (not "damaged", not an empty Cofre), keeps its secrets and is saved as version 4', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cofre-field-v3-'));
+    try {
+      const file = path.join(dir, 'config.json');
+      await fs.writeFile(file, read('field/backrest-v3-rclone-nix.json'));
+      const store = new ConfigStore({ path: file, secrets: new MemorySecretStore(), locale: 'en' });
+      const loaded = await store.load();
+      expect(loaded.problem).toBeUndefined();
+      expect(loaded.config.version).toBe(4);
+      expect(loaded.config.plans.map((p) => p.id)).toEqual(['apps', 'backup']);
+      await store.update((c) => {
+        c.plans[0]!.excludes.push('*.bak');
+      }, store.get().modno);
+      const disk = JSON.parse(await fs.readFile(file, 'utf8'));
+      expect(disk.version).toBe(4);
+      expect(disk.repos[0].guid).toBe(guidFromRepoId('nas-tributos'));
+      expect(JSON.stringify(disk)).not.toContain('tributos-rclone-repo-pass');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
