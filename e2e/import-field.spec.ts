@@ -53,4 +53,13 @@ test('the import preview lists what will not work; a hook URL kept securely is n
   const shown = await page.locator('body').innerText();
   expect(shown).not.toContain('cofre-secret:');
   expect(shown).not.toContain(pingUrl);
+
+  // Export for the Backrest the machine runs: version 4 for 1.9-1.12, no secret, no reference.
+  await page.getByRole('tab', { name: 'Importar / exportar' }).click();
+  await page.getByLabel('Para qual Backrest').selectOption('1.10');
+  await page.getByRole('button', { name: 'Exportar', exact: true }).click();
+  const exported = JSON.parse(await page.getByLabel('Configuração exportada').inputValue()) as { version: number; plans: Array<{ hooks: Array<{ actionHealthchecks: { webhookUrl: string } }> }> };
+  expect(exported.version).toBe(4);
+  expect(exported.plans[0]?.hooks[0]?.actionHealthchecks.webhookUrl).toBe('');
+  expect(JSON.stringify(exported)).not.toContain('cofre-secret:');
 });

@@ -159,10 +159,12 @@ function conditionLabel(c: HookCondition): string {
 export function TransferPanel({ locked, onImported }: { locked: string[]; onImported: () => void }) {
   const client = useClient();
   const [includeSecrets, setIncludeSecrets] = useState(false);
+  // '' = the config's own version (a Backrest 1.10 machine keeps getting a file its Backrest opens).
+  const [target, setTarget] = useState<'' | '1.10' | '1.13'>('');
   const [exported, setExported] = useState<string | null>(null);
   const importLocked = isLocked(locked, 'import') || isLocked(locked, 'repos') || isLocked(locked, 'plans');
   const doExport = useAction(async () => {
-    const out = await client.call('exportBackrest', { includeSecrets });
+    const out = await client.call('exportBackrest', { includeSecrets, ...(target ? { target } : {}) });
     setExported(out.content);
   });
   const download = () => {
@@ -184,6 +186,15 @@ export function TransferPanel({ locked, onImported }: { locked: string[]; onImpo
       <section className="card" aria-labelledby="export-title">
         <h2 id="export-title" className="card-title">{t('ui.transfer.exportTitle')}</h2>
         <p className="muted small">{t('ui.transfer.exportText')}</p>
+        <Field label={t('ui.transfer.target')}>
+          {(p) => (
+            <select {...p} value={target} onChange={(e) => setTarget(e.target.value as '' | '1.10' | '1.13')}>
+              <option value="">{t('ui.transfer.target.own')}</option>
+              <option value="1.10">{t('ui.transfer.target.1_10')}</option>
+              <option value="1.13">{t('ui.transfer.target.1_13')}</option>
+            </select>
+          )}
+        </Field>
         <label className="check">
           <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets(e.target.checked)} />
           {t('ui.transfer.includeSecrets')}
