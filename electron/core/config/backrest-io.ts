@@ -9,7 +9,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { Config } from './backrest-schema.js';
 import { restoreExtraSecrets, stripExtraSecrets } from './extra-secrets.js';
 import { summarizeFields } from './field-problems.js';
-import { applyMigration006, contentNeedingVersion6, fillMissingGuids, latestBackrestVersion, migrateTo, oldestMigratableVersion, requiredVersion, upgradeOldVersion, type BackrestVersion } from './migrate.js';
+import { applyMigration006, contentBackrest110Lacks, contentNeedingVersion6, fillMissingGuids, latestBackrestVersion, migrateTo, oldestMigratableVersion, requiredVersion, upgradeOldVersion, type BackrestVersion } from './migrate.js';
 import { normalizeBackrestJson, type NormalizeNote } from './normalize.js';
 import { moveSecretsOut, splitRepoSecrets, withSecretsRestored } from './repo-secrets.js';
 import { serializeConfig } from './store.js';
@@ -90,11 +90,12 @@ export function exportVersion(config: Config, target?: BackrestTarget): Backrest
   return target ? targetVersions[target] : requiredVersion(config);
 }
 
-function forVersion(config: Config, version: BackrestVersion, target: string): Config {
+function forVersion(config: Config, version: BackrestVersion, target: string, explicit: boolean): Config {
   if (version < 6) {
     // Backrest 1.12 and older discard fields they do not know without a word, so these settings
-    // would silently stop working there: refuse, naming them, rather than drop them.
-    const newer = contentNeedingVersion6(config);
+    // would silently stop working there: refuse, naming them, rather than drop them. For the
+    // explicit 1.10 target that includes Telegram hooks (1.11/1.12 have them, 1.10 does not).
+    const newer = explicit ? contentBackrest110Lacks(config) : contentNeedingVersion6(config);
     if (newer.length > 0) throw new CofreError('config.exportNeedsNewer', { params: { target, fields: newer.join(', ') }, cause: 'invalid-input' });
     // 1.9-1.12 only read ECDSA identities; without one they generate their own.
     const sync = config['sync'];
@@ -120,7 +121,7 @@ function forVersion(config: Config, version: BackrestVersion, target: string): C
 export async function exportBackrest(config: Config, secrets: SecretStore, options: ExportOptions): Promise<string> {
   const locale = options.locale ?? getLocale();
   const version = exportVersion(config, options.target);
-  let out = forVersion(config, version, options.target ?? String(version));
+  let out = forVersion(config, version, options.target ?? String(version), options.target === '1.10');
   const repos = [];
   for (const repo of out.repos) repos.push(options.includeSecrets ? await withSecretsRestored(repo, secrets) : splitRepoSecrets(repo).repo);
   out = { ...out, repos };

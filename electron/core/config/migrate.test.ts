@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseBackrestFile } from './backrest-io.js';
-import { applyMigration006, contentNeedingVersion6, fillMissingGuids, guidFromRepoId, migrateTo, requiredVersion, upgradeOldVersion, versionForSave } from './migrate.js';
+import { applyMigration006, contentBackrest110Lacks, contentNeedingVersion6, fillMissingGuids, guidFromRepoId, migrateTo, requiredVersion, upgradeOldVersion, versionForSave } from './migrate.js';
 import { parseConfig } from './validate.js';
 
 const v4 = (over: Record<string, unknown> = {}) => parseConfig({ version: 4, instance: 'pc', repos: [{ id: 'r', uri: '/r', guid: 'a'.repeat(64) }], ...over });
@@ -48,15 +48,23 @@ describe('Backrest config versions', () => {
       sync: { pairingTokens: [{ label: 'x' }], authorizedClients: [{ permissions: [{ type: 'PERMISSION_RECEIVE_SHARED_REPOS' }] }] },
     });
     expect(contentNeedingVersion6(config)).toEqual([
-      'repos[0].shared', 'repos[0].originInstanceId', 'repos[0].forgetPolicy', 'plans[0].hooks[0].actionTelegram',
+      'repos[0].shared', 'repos[0].originInstanceId', 'repos[0].forgetPolicy',
       'sync.pairingTokens', 'sync.authorizedClients[0].permissions[0].type',
     ]);
+    expect(contentBackrest110Lacks(config)).toContain('plans[0].hooks[0].actionTelegram');
     expect(requiredVersion(config)).toBe(6);
     // Defaults a 1.13 file carries (false, "", [], absent) need nothing.
     const plain = v4({ repos: [{ id: 'r', uri: '/r', guid: 'a'.repeat(64), shared: false, originInstanceId: '' }], sync: { pairingTokens: [] } });
     expect(contentNeedingVersion6(plain)).toEqual([]);
     expect(requiredVersion(plain)).toBe(4);
     expect(versionForSave(plain)).toBe(plain);
+  });
+
+  it('regression: a Telegram hook (Backrest 1.12.1 has them and writes version 4) keeps a version-4 file at 4', () => {
+    const config = v4({ plans: [{ id: 'p', repo: 'r', paths: ['/a'], hooks: [{ conditions: [], actionTelegram: { botToken: 't', chatId: '1' } }] }] });
+    expect(requiredVersion(config)).toBe(4);
+    expect(versionForSave(config)).toBe(config);
+    expect(contentBackrest110Lacks(config)).toEqual(['plans[0].hooks[0].actionTelegram']);
   });
 
   it('migration 006 drops an identity that is not a complete ed25519 one, and nothing else', () => {

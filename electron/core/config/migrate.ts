@@ -99,15 +99,15 @@ const nonEmpty = (v: unknown): boolean =>
 
 /**
  * Paths of content that exists only from Backrest 1.13 (config version 6): repo `shared`,
- * `originInstanceId`, `forgetPolicy`; hook `actionTelegram`; multihost `pairingTokens`; the peer
- * permission PERMISSION_RECEIVE_SHARED_REPOS.
+ * `originInstanceId`, `forgetPolicy`; multihost `pairingTokens`; the peer permission
+ * PERMISSION_RECEIVE_SHARED_REPOS. Not `actionTelegram`: Backrest 1.12.1, a version-4 writer, has
+ * Telegram hooks already (backrest issue 1177), so a 1.12 file holding one stays version 4.
  */
 export function contentNeedingVersion6(config: Config): string[] {
   const paths: string[] = [];
   config.repos.forEach((repo, i) => {
     for (const field of ['shared', 'originInstanceId', 'forgetPolicy']) if (nonEmpty(repo[field])) paths.push(`repos[${i}].${field}`);
   });
-  for (const { hook, path } of hooksOf(config)) if (hook.actionTelegram !== undefined) paths.push(`${path}.actionTelegram`);
   const sync = config['sync'];
   if (isObject(sync)) {
     if (nonEmpty(sync.pairingTokens)) paths.push('sync.pairingTokens');
@@ -123,6 +123,15 @@ export function contentNeedingVersion6(config: Config): string[] {
     }
   }
   return paths;
+}
+
+/**
+ * What Backrest 1.9/1.10 (the `1.10` export target) would silently drop: the 1.13 content, and
+ * Telegram hooks (added in the 1.11/1.12 line, after 1.10.1). Refused at export, naming the paths.
+ */
+export function contentBackrest110Lacks(config: Config): string[] {
+  const telegram = hooksOf(config).filter(({ hook }) => hook.actionTelegram !== undefined).map(({ path }) => `${path}.actionTelegram`);
+  return [...contentNeedingVersion6(config), ...telegram];
 }
 
 /** The version the config must be written with: its own, or 6 when its content needs 6. */
