@@ -36,7 +36,18 @@ export function renderImportPreview(preview: Preview, locale: Locale): string {
   lines.push(`  ${instanceLine(preview, locale)}`);
   if (preview.settings.length > 0) lines.push(`  ${t('import.settings', { names: preview.settings.join(', ') }, locale)}`);
   if (preview.secretsFromFile > 0 && !nothingChanges(preview)) lines.push(`  ${plural('import.secretsFromFile', preview.secretsFromFile, locale)}`);
+  lines.push(...diagnosticLines(preview, locale));
   return lines.join('\n');
+}
+
+/** What the file gets wrong although it loads, as `config validate` prints it. */
+function diagnosticLines(preview: Preview, locale: Locale): string[] {
+  const items = preview.diagnostics ?? [];
+  if (items.length === 0) return [];
+  return [
+    `  ${plural('import.diagnostics', items.length, locale)}`,
+    ...items.map((d) => `    ${t(d.severity === 'error' ? 'diag.cli.error' : 'diag.cli.warning', undefined, locale)} ${d.message}\n      ${d.action}`),
+  ];
 }
 
 export function renderImportResult(result: ApiOutput<'importBackrest'>, locale: Locale): string {
@@ -45,6 +56,7 @@ export function renderImportResult(result: ApiOutput<'importBackrest'>, locale: 
   if (preview.mode === 'merge' && (preview.repos.untouched.length > 0 || preview.plans.untouched.length > 0)) lines.push(t('import.done.kept', undefined, locale));
   if (preview.instance.changes) lines.push(t('import.done.instance', { instance: result.instance }, locale));
   if (preview.secretsFromFile > 0) lines.push(plural('import.done.secrets', preview.secretsFromFile, locale));
+  lines.push(...diagnosticLines(preview, locale));
   if (result.undoAvailable) lines.push(t('import.done.undoHint', undefined, locale));
   return lines.join('\n');
 }

@@ -260,6 +260,8 @@ export const importPreviewSchema = z.object({
   instance: z.object({ current: z.string(), file: z.string(), result: z.string(), changes: z.boolean() }),
   settings: z.array(z.string()),
   secretsFromFile: z.number(),
+  /** What the file's repositories and plans get wrong although they load (REST_RESTIC_* names, ...). */
+  diagnostics: z.array(diagnosticSchema).optional(),
 });
 export type ImportPreviewOutput = z.infer<typeof importPreviewSchema>;
 export const importUndoInfoSchema = z.object({

@@ -3,6 +3,7 @@
 // import first keeps one undo level (previous config + previous secrets of the repos involved).
 import type { ApiOutput, ApiParsedInput } from '../api.js';
 import type { Config } from '../config/backrest-schema.js';
+import { diagnoseConfig } from '../config/diagnostics.js';
 import { affectedRepoIds, parseImportFile, planImport, type ImportPlan } from '../config/import-merge.js';
 import { ImportUndo } from '../config/import-undo.js';
 import { splitRepoSecrets } from '../config/repo-secrets.js';
@@ -52,6 +53,10 @@ async function planFor(ctx: AgentContext, input: ImportInput): Promise<{ current
   // The whole result must be a config Cofre would load (ConfigStore.update checks again).
   parseConfig(plan.config, ctx.locale());
   checkLocks(ctx, imported, plan.config);
+  // Loads is not the same as works: the file as written (secrets still inside, as Backrest holds
+  // them) judged against the agent's environment, e.g. the guide's REST_RESTIC_* names.
+  const diagnostics = diagnoseConfig(imported, ctx.options.env ?? process.env, ctx.locale());
+  if (diagnostics.length > 0) plan.preview.diagnostics = diagnostics;
   return { current, imported, plan };
 }
 

@@ -50,7 +50,10 @@ describe('importBackrest', () => {
     await expect(importBackrest('{"version": 6,', secrets)).rejects.toMatchObject({ code: 'config.importNotJson' });
     await expect(importBackrest('[1]', secrets)).rejects.toMatchObject({ code: 'config.importNotObject' });
     await expect(importBackrest('{"version": 7, "instance": "x"}', secrets)).rejects.toMatchObject({ code: 'config.unsupportedVersion' });
-    await expect(importBackrest('{"version": 3, "instance": "x"}', secrets)).rejects.toMatchObject({ code: 'config.unsupportedVersion' });
+    // Version 1 is what Backrest itself refuses ("too old to migrate"); 2 and 3 are migrated (migrate.test.ts).
+    const tooOld = await importBackrest('{"version": 1, "instance": "x"}', secrets, 'pt-BR').catch((e: unknown) => e);
+    expect(tooOld).toMatchObject({ code: 'config.versionTooOld' });
+    expect((tooOld as Error).message).toContain('Backrest 1.4.0');
     const bad = JSON.parse(raw);
     bad.plans[1].repo = 'nao-existe';
     const error = await importBackrest(JSON.stringify(bad), secrets, 'pt-BR').catch((e: unknown) => e);

@@ -9,7 +9,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { Config } from './backrest-schema.js';
 import { restoreExtraSecrets, stripExtraSecrets } from './extra-secrets.js';
 import { summarizeFields } from './field-problems.js';
-import { applyMigration006, contentNeedingVersion6, fillMissingGuids, latestBackrestVersion, migrateTo, oldestReadableVersion, requiredVersion, type BackrestVersion } from './migrate.js';
+import { applyMigration006, contentBackrest110Lacks, contentNeedingVersion6, fillMissingGuids, latestBackrestVersion, migrateTo, oldestMigratableVersion, requiredVersion, upgradeOldVersion, type BackrestVersion } from './migrate.js';
 import { normalizeBackrestJson, type NormalizeNote } from './normalize.js';
 import { moveSecretsOut, splitRepoSecrets, withSecretsRestored } from './repo-secrets.js';
 import { serializeConfig } from './store.js';
@@ -20,8 +20,10 @@ export type { ResolvedRepoSecrets } from './repo-secrets.js';
 
 export interface BackrestFile {
   config: Config;
-  /** The file's own `version` (4, 5 or 6); the config keeps it. */
+  /** The version the config keeps (4, 5 or 6): the file's own, or 4 for a file of version 2 or 3. */
   sourceVersion: number;
+  /** A version-2 or 3 file: the version it had before Backrest's migrations 003/004 ran on it. */
+  upgradedFrom?: number;
   /** What Backrest's loader would have tolerated and Cofre rewrote (null fields, proto names, ...). */
   notes?: NormalizeNote[];
   /** Repositories that had neither guid nor autoInitialize and got migration 004's stand-in guid. */
@@ -43,12 +45,23 @@ export function parseBackrestFile(raw: string, locale: Locale = getLocale()): Ba
   if (json === null || typeof json !== 'object' || Array.isArray(json) || exceedsJsonLimits(json)) throw new CofreError('config.importNotObject', { cause: 'invalid-input' });
   const { json: canonical, notes } = normalizeBackrestJson(json);
   const version = (canonical as { version?: unknown }).version;
-  if (typeof version === 'number' && (version > latestBackrestVersion || version < oldestReadableVersion)) {
+  if (typeof version === 'number' && version > latestBackrestVersion) {
     throw new CofreError('config.unsupportedVersion', { params: { version: String(version) }, cause: 'invalid-input' });
   }
+  // Backrest itself refuses these ("too old to migrate"): the way out is an old Backrest, not Cofre.
+  if (typeof version === 'number' && version < oldestMigratableVersion) {
+    throw new CofreError('config.versionTooOld', { params: { version: String(version) }, cause: 'invalid-input' });
+  }
+  const upgradedFrom = upgradeOldVersion(canonical);
   const filledGuids = fillMissingGuids(canonical);
   const config = parseConfig(canonical, locale);
-  return { config, sourceVersion: config.version, ...(notes.length ? { notes } : {}), ...(filledGuids.length ? { filledGuids } : {}) };
+  return {
+    config,
+    sourceVersion: config.version,
+    ...(upgradedFrom !== null ? { upgradedFrom } : {}),
+    ...(notes.length ? { notes } : {}),
+    ...(filledGuids.length ? { filledGuids } : {}),
+  };
 }
 
 /** Parses a Backrest config.json text. The returned config holds no secret; save it with ConfigStore.update. */
@@ -77,11 +90,12 @@ export function exportVersion(config: Config, target?: BackrestTarget): Backrest
   return target ? targetVersions[target] : requiredVersion(config);
 }
 
-function forVersion(config: Config, version: BackrestVersion, target: string): Config {
+function forVersion(config: Config, version: BackrestVersion, target: string, explicit: boolean): Config {
   if (version < 6) {
     // Backrest 1.12 and older discard fields they do not know without a word, so these settings
-    // would silently stop working there: refuse, naming them, rather than drop them.
-    const newer = contentNeedingVersion6(config);
+    // would silently stop working there: refuse, naming them, rather than drop them. For the
+    // explicit 1.10 target that includes Telegram hooks (1.11/1.12 have them, 1.10 does not).
+    const newer = explicit ? contentBackrest110Lacks(config) : contentNeedingVersion6(config);
     if (newer.length > 0) throw new CofreError('config.exportNeedsNewer', { params: { target, fields: newer.join(', ') }, cause: 'invalid-input' });
     // 1.9-1.12 only read ECDSA identities; without one they generate their own.
     const sync = config['sync'];
@@ -107,7 +121,7 @@ function forVersion(config: Config, version: BackrestVersion, target: string): C
 export async function exportBackrest(config: Config, secrets: SecretStore, options: ExportOptions): Promise<string> {
   const locale = options.locale ?? getLocale();
   const version = exportVersion(config, options.target);
-  let out = forVersion(config, version, options.target ?? String(version));
+  let out = forVersion(config, version, options.target ?? String(version), options.target === '1.10');
   const repos = [];
   for (const repo of out.repos) repos.push(options.includeSecrets ? await withSecretsRestored(repo, secrets) : splitRepoSecrets(repo).repo);
   out = { ...out, repos };

@@ -149,3 +149,14 @@ export type CheckPolicy = z.infer<typeof checkPolicySchema>;
 export type Repo = z.infer<typeof repoSchema>;
 export type Plan = z.infer<typeof planSchema>;
 export type Config = z.infer<typeof configSchema>;
+
+/**
+ * The reference config.json holds in place of a hook or multihost secret (extra-secrets.ts):
+ * `cofre-secret:<key>`. Here, in the shared schema, so the renderer can recognise one and show
+ * "(stored securely)" instead of the reference text.
+ */
+export const secretRefPrefix = 'cofre-secret:';
+
+export function isSecretRef(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(secretRefPrefix);
+}

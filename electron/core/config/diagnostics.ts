@@ -8,6 +8,7 @@ import { t, type Locale, type MessageKey, type MessageParams } from '../i18n/ind
 import { expandBackrestEnv, referencedVariables, splitShellWords } from '../restic/backrest-words.js';
 import type { Config, Plan, Repo } from './backrest-schema.js';
 import { splitRestCredentials } from './repo-uri.js';
+import { flagsListFiles } from './validate.js';
 
 export type DiagnosticCode =
   | 'env-not-read'
@@ -16,7 +17,8 @@ export type DiagnosticCode =
   | 'process-password'
   | 'process-env-ignored'
   | 'uri-variable-missing'
-  | 'flag-unparsable';
+  | 'flag-unparsable'
+  | 'plan-no-paths';
 
 export interface Diagnostic {
   code: DiagnosticCode;
@@ -138,7 +140,12 @@ export function diagnoseRepo(repo: Repo, processEnv: NodeJS.ProcessEnv = process
 }
 
 function diagnosePlan(plan: Plan, locale: Locale | undefined): Diagnostic[] {
-  return flagProblems(plan.backup_flags, `plans[${plan.id}].backup_flags`, locale, { planId: plan.id, repoId: plan.repo });
+  const out = flagProblems(plan.backup_flags, `plans[${plan.id}].backup_flags`, locale, { planId: plan.id, repoId: plan.repo });
+  // Backrest loads a plan without paths; restic then refuses every backup ("nothing to backup").
+  if (plan.paths.length === 0 && !flagsListFiles(plan.backup_flags)) {
+    out.push(make(locale, 'plan-no-paths', 'error', 'diag.planNoPaths', { plan: plan.id }, { planId: plan.id, repoId: plan.repo, field: `plans[${plan.id}].paths` }));
+  }
+  return out;
 }
 
 /** Environment set for every program on this computer that changes what restic (or Backrest) does. */

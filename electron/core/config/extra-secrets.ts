@@ -13,9 +13,10 @@
 // - every string field of sync.pairingTokens[] whose name says secret or token.
 import { randomBytes } from 'node:crypto';
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { Config, Hook } from './backrest-schema.js';
+import { isSecretRef, secretRefPrefix, type Config, type Hook } from './backrest-schema.js';
 
-export const secretRefPrefix = 'cofre-secret:';
+export { isSecretRef, secretRefPrefix };
+
 const hookPrefix = 'hook/';
 const multihostPrefix = 'multihost/';
 export const identityKey = `${multihostPrefix}identity/ed25519priv`;
@@ -23,9 +24,6 @@ export const identityKey = `${multihostPrefix}identity/ed25519priv`;
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function isSecretRef(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(secretRefPrefix);
-}
 
 const refKey = (ref: string) => ref.slice(secretRefPrefix.length);
 

@@ -155,9 +155,16 @@ describe('a Backrest file as Cofre\'s own --config', () => {
     expect(disk.version).toBe(4);
     expect(disk.sync.identity.keyId).toMatch(/^ecdsa\./);
 
-    // A Telegram hook exists only from Backrest 1.13: the file becomes version 6, with 006 applied.
+    // A Telegram hook is fine in version 4 (Backrest 1.12.1 writes them): the file stays 4.
     await store.update((c) => {
       c.plans[0]!.hooks.push({ conditions: ['CONDITION_SNAPSHOT_ERROR'], actionTelegram: { botToken: 'new-bot-token', chatId: '1' } });
+    }, store.get().modno);
+    disk = JSON.parse(await fs.readFile(file, 'utf8'));
+    expect(disk.version).toBe(4);
+    expect(disk.sync.identity.keyId).toMatch(/^ecdsa\./);
+    // A repo-level forget policy exists only from Backrest 1.13: the file becomes version 6, with 006 applied.
+    await store.update((c) => {
+      c.repos[0]!.forgetPolicy = { schedule: { cron: '0 3 * * *' }, retention: { policyKeepLastN: 30 } };
     }, store.get().modno);
     disk = JSON.parse(await fs.readFile(file, 'utf8'));
     expect(disk.version).toBe(6);

@@ -12,6 +12,7 @@
 // a secret of a repo that stays.
 import { isDeepStrictEqual } from 'node:util';
 import type { CofreError } from '../errors.js';
+import type { Diagnostic } from './diagnostics.js';
 import { getLocale, t, type Locale } from '../i18n/index.js';
 import { repoEnvKey, repoPasswordKey } from '../secrets/secret-store.js';
 import { parseBackrestFile } from './backrest-io.js';
@@ -54,6 +55,8 @@ export interface ImportPreview {
   settings: string[];
   /** How many secret values the file carries (they move into the secret store). */
   secretsFromFile: number;
+  /** diagnoseConfig of the file's own repositories and plans (set by the agent, which knows the environment). */
+  diagnostics?: Diagnostic[];
 }
 
 export interface ImportPlan {

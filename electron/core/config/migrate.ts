@@ -1,4 +1,9 @@
 // Backrest's config versions, as its own migrations (internal/config/migrations/) define them:
+//   2, 3 written by Backrest up to 1.6/1.7; still loaded by every later release, which runs
+//      migration 003 (prune and check schedules count from the last run: CLOCK_LAST_RUN_TIME) on a
+//      version-2 file and 004 on both. Cofre does the same and keeps the result as version 4.
+//      Version 1 (and 0 with content) is refused by Backrest itself ("too old to migrate, upgrade
+//      through Backrest 1.4.0 first"), and so by Cofre.
 //   4  written by Backrest 1.9.2 - 1.12.1 (migration 004: an empty repo guid becomes hex sha256(id))
 //   5  never written by a release on its own (005 checks RESTIC_PASSWORD* in the environment and
 //      creates the multihost identity; the environment check is a diagnostic, see diagnostics.ts)
@@ -11,7 +16,10 @@ import { createHash } from 'node:crypto';
 import type { Config, Hook } from './backrest-schema.js';
 
 export const latestBackrestVersion = 6;
+/** The oldest version Cofre keeps as it is; 2 and 3 are migrated to 4 on reading (upgradeOldVersion). */
 export const oldestReadableVersion = 4;
+/** The oldest version Backrest's migrations still upgrade (001 and 002 are gone since Backrest 1.5). */
+export const oldestMigratableVersion = 2;
 export type BackrestVersion = 4 | 5 | 6;
 
 type Json = Record<string, unknown>;
@@ -38,6 +46,28 @@ export function fillMissingGuids(json: unknown): string[] {
     }
   }
   return filled;
+}
+
+/**
+ * Backrest's migrations 003 and 004 for a file of version 2 or 3, on canonical json (mutated):
+ * 003 (only from 2) sets CLOCK_LAST_RUN_TIME on the prune and check schedules of every repository
+ * that has a prune policy (as Backrest's loop does); 004 is fillMissingGuids. The file becomes
+ * version 4, what Backrest 1.9-1.12 would write back. Returns the version it came from, or null.
+ */
+export function upgradeOldVersion(json: unknown): number | null {
+  if (!isObject(json) || typeof json.version !== 'number') return null;
+  const from = json.version;
+  if (from < oldestMigratableVersion || from >= oldestReadableVersion) return null;
+  if (from < 3 && Array.isArray(json.repos)) {
+    for (const repo of json.repos) {
+      if (!isObject(repo) || !isObject(repo.prunePolicy)) continue;
+      if (isObject(repo.prunePolicy.schedule)) repo.prunePolicy.schedule.clock = 'CLOCK_LAST_RUN_TIME';
+      if (isObject(repo.checkPolicy) && isObject(repo.checkPolicy.schedule)) repo.checkPolicy.schedule.clock = 'CLOCK_LAST_RUN_TIME';
+    }
+  }
+  fillMissingGuids(json);
+  json.version = oldestReadableVersion;
+  return from;
 }
 
 /**
@@ -69,15 +99,15 @@ const nonEmpty = (v: unknown): boolean =>
 
 /**
  * Paths of content that exists only from Backrest 1.13 (config version 6): repo `shared`,
- * `originInstanceId`, `forgetPolicy`; hook `actionTelegram`; multihost `pairingTokens`; the peer
- * permission PERMISSION_RECEIVE_SHARED_REPOS.
+ * `originInstanceId`, `forgetPolicy`; multihost `pairingTokens`; the peer permission
+ * PERMISSION_RECEIVE_SHARED_REPOS. Not `actionTelegram`: Backrest 1.12.1, a version-4 writer, has
+ * Telegram hooks already (backrest issue 1177), so a 1.12 file holding one stays version 4.
  */
 export function contentNeedingVersion6(config: Config): string[] {
   const paths: string[] = [];
   config.repos.forEach((repo, i) => {
     for (const field of ['shared', 'originInstanceId', 'forgetPolicy']) if (nonEmpty(repo[field])) paths.push(`repos[${i}].${field}`);
   });
-  for (const { hook, path } of hooksOf(config)) if (hook.actionTelegram !== undefined) paths.push(`${path}.actionTelegram`);
   const sync = config['sync'];
   if (isObject(sync)) {
     if (nonEmpty(sync.pairingTokens)) paths.push('sync.pairingTokens');
@@ -93,6 +123,15 @@ export function contentNeedingVersion6(config: Config): string[] {
     }
   }
   return paths;
+}
+
+/**
+ * What Backrest 1.9/1.10 (the `1.10` export target) would silently drop: the 1.13 content, and
+ * Telegram hooks (added in the 1.11/1.12 line, after 1.10.1). Refused at export, naming the paths.
+ */
+export function contentBackrest110Lacks(config: Config): string[] {
+  const telegram = hooksOf(config).filter(({ hook }) => hook.actionTelegram !== undefined).map(({ path }) => `${path}.actionTelegram`);
+  return [...contentNeedingVersion6(config), ...telegram];
 }
 
 /** The version the config must be written with: its own, or 6 when its content needs 6. */

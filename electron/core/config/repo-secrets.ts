@@ -3,7 +3,7 @@
 // Convention (documented for IT and for anyone reading config.json):
 // - `repo.password` is never written: it lives in the secret store under repoPasswordKey(repo.id).
 // - An env entry whose NAME contains PASSWORD, SECRET, TOKEN or KEY (RESTIC_REST_PASSWORD,
-//   AWS_SECRET_ACCESS_KEY, B2_ACCOUNT_KEY, ...) is removed from `repo.env` entirely and its value
+//   AWS_SECRET_ACCESS_KEY, B2_ACCOUNT_KEY, ...; not `*_FILE`, a path) is removed from `repo.env` entirely and its value
 //   stored under repoEnvKey(repo.id, NAME). No placeholder stays behind: Backrest would expand a
 //   `${...}` placeholder itself, and an empty `NAME=` would override the real value.
 //   Exception: a value that is only a reference to the process environment (`${VAR}`) holds no
@@ -14,18 +14,23 @@
 // - Hook credentials and the multihost private key / pairing secrets: see extra-secrets.ts.
 // Resolving (for restic) and exporting with secrets re-add what was removed.
 import { CofreError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { expandBackrestEnv, expandRepoUri, repoFlagArgs } from '../restic/backrest-words.js';
 import type { RepoTarget } from '../restic/types.js';
 import { repoEnvKey, repoPasswordKey, repoSecretEnvNames, type SecretStore } from '../secrets/secret-store.js';
 import type { Config, Repo } from './backrest-schema.js';
 import { hasExtraSecrets, redactExtraSecrets, splitExtraSecrets } from './extra-secrets.js';
-import { splitRestCredentials } from './repo-uri.js';
+import { checkRepoUri, splitRestCredentials } from './repo-uri.js';
 
 const secretNamePattern = /PASSWORD|SECRET|TOKEN|KEY/i;
 const pureReference = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
+// `*_FILE` names a file that holds the secret (RESTIC_PASSWORD_FILE, AWS_SHARED_CREDENTIALS_FILE):
+// the path is no secret, and a plain export without it would leave the repo with no password at all.
+const pathToSecret = /_FILE$/i;
+
 export function isSecretEnvName(name: string): boolean {
-  return secretNamePattern.test(name);
+  return secretNamePattern.test(name) && !pathToSecret.test(name);
 }
 
 export function splitEnvEntry(entry: string): { name: string; value: string } {
@@ -134,7 +139,11 @@ export async function resolveRepoSecrets(repo: Repo, secrets: SecretStore, proce
     delete env[name];
     return value === '' ? undefined : value;
   };
-  const parts = splitRestCredentials(expandRepoUri(repo, processEnv));
+  const expanded = expandRepoUri(repo, processEnv);
+  // A uri that was only a reference is judged now, as any other uri was when the config was loaded.
+  const problem = expanded === repo.uri ? null : checkRepoUri(expanded);
+  if (problem) throw new CofreError('config.expandedUriInvalid', { params: { repo: repo.id, problem: t(problem.key, problem.params) }, cause: 'invalid-input' });
+  const parts = splitRestCredentials(expanded);
   const envUser = take('RESTIC_REST_USERNAME');
   const envPass = take('RESTIC_REST_PASSWORD');
   const restUsername = parts.username ?? envUser;

@@ -19,10 +19,14 @@ export interface UriProblem {
   params?: MessageParams;
 }
 
+// Backrest expands `${VAR}` in the uri; a uri that starts with a reference (`${RESTIC_REPO}`,
+// `${BACKUP_ROOT}/restic`) can only be judged once expanded (resolveRepoSecrets does it then).
+const leadingReference = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}/;
+
 /** null when restic can use the URI; otherwise what is wrong with it. */
 export function checkRepoUri(uri: string): UriProblem | null {
   if (controlChars.test(uri)) return { key: 'config.problem.controlChars' };
-  if (isLocalAbsolutePath(uri)) return null;
+  if (isLocalAbsolutePath(uri) || leadingReference.test(uri)) return null;
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(uri);
   if (!match) return { key: 'config.problem.uriScheme' };
   const scheme = match[1] ?? '';

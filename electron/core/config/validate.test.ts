@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CofreError } from '../errors.js';
+import { diagnoseConfig } from './diagnostics.js';
 import { checkRepoUri, splitRestCredentials } from './repo-uri.js';
 import { cronProblem, parseConfig, validateConfig } from './validate.js';
 
@@ -62,7 +63,9 @@ describe('parseConfig', () => {
   it('reports missing required top-level fields and a wrong version', () => {
     expect(fieldsOf({ version: 5 }, 'pt-BR')).toEqual({ instance: 'é obrigatório' });
     expect(fieldsOf({ version: 7, instance: 'x' }, 'pt-BR')).toEqual({ version: 'é 7, mais nova que a última versão de configuração do Backrest (6); o próprio Backrest a recusa' });
-    expect(fieldsOf({ version: 3, instance: 'x' }, 'en')).toEqual({ version: 'is 3: open the file once in Backrest 1.10 so it is upgraded (Cofre reads versions 4 to 6)' });
+    // Version 3 is migrated to 4 as Backrest does (migrate.test.ts); 1 is refused by Backrest too.
+    expect(fieldsOf({ version: 3, instance: 'x' }, 'en')).toEqual({});
+    expect(fieldsOf({ version: 1, instance: 'x' }, 'en')).toEqual({ version: 'is 1, too old for any Backrest after 1.4.0: open the file once in Backrest 1.4.0 so it is upgraded (Cofre reads versions 2 to 6)' });
     expect(fieldsOf({ version: 'six', instance: 'x' }, 'en')).toEqual({ version: 'must be one of: 4, 5, 6' });
     expect(fieldsOf([], 'en')).toEqual({ $: 'must be an object' });
     expect(fieldsOf(base({ repos: [{ id: '', uri: '' }], plans: [] }), 'en')).toMatchObject({ 'repos[0].id': 'must not be empty', 'repos[0].uri': 'must not be empty' });
@@ -77,8 +80,15 @@ describe('parseConfig', () => {
       'repos[1].id': 'the id "r1" is used more than once',
       'plans[1].id': 'the id "p" is used more than once',
       'plans[0].repo': 'names the repository "r2", which does not exist',
-      'plans[1].paths': 'must list at least one folder to back up',
     });
+  });
+
+  it('regression: a plan without paths loads, as in Backrest (its validate.go does not require them); diagnostics say every run will fail', () => {
+    const json = base({ plans: [{ id: 'p1', repo: 'r1', paths: [] }] });
+    expect(fieldsOf(json, 'en')).toEqual({});
+    const diagnostics = diagnoseConfig(parseConfig(json, 'en'), {}, 'en');
+    expect(diagnostics).toMatchObject([{ code: 'plan-no-paths', severity: 'error', planId: 'p1', field: 'plans[p1].paths' }]);
+    expect(diagnoseConfig(parseConfig(base({ plans: [{ id: 'p1', repo: 'r1', paths: [], backup_flags: ['--files-from /etc/lista.txt'] }] }), 'en'), {}, 'en')).toEqual([]);
   });
 
   it('checks one-of groups: schedule, retention, prune, check, hook action', () => {
@@ -152,7 +162,9 @@ describe('what Backrest loads is accepted (issue 10)', () => {
     for (const flag of ['--files-from /etc/lista', '--files-from-raw=/x', '--files-from-verbatim /y']) {
       expect(fieldsOf(base({ plans: [{ id: 'p1', repo: 'r1', paths: [], backup_flags: [flag] }] }))).toEqual({});
     }
-    expect(fieldsOf(base({ plans: [{ id: 'p1', repo: 'r1', paths: [], backup_flags: ['--files-fromage'] }] }))).toEqual({ 'plans[0].paths': 'must list at least one folder to back up' });
+    // Loads (as in Backrest), but the diagnostics know `--files-fromage` names no files.
+    const fromage = parseConfig(base({ plans: [{ id: 'p1', repo: 'r1', paths: [], backup_flags: ['--files-fromage'] }] }), 'en');
+    expect(diagnoseConfig(fromage, {}, 'en').map((d) => d.code)).toEqual(['plan-no-paths']);
   });
 
   it('accepts both prune limits when one of them is 0 (Backrest writes both)', () => {

@@ -8,7 +8,7 @@ import { CofreError, type FieldProblem } from '../errors.js';
 import { getLocale, type Locale } from '../i18n/index.js';
 import { configSchema, type Config, type Hook, type Schedule } from './backrest-schema.js';
 import { problemToField, summarizeFields, zodIssuesToProblems, type Problem } from './field-problems.js';
-import { fillMissingGuids, latestBackrestVersion, oldestReadableVersion } from './migrate.js';
+import { fillMissingGuids, latestBackrestVersion, oldestMigratableVersion, upgradeOldVersion } from './migrate.js';
 import { normalizeBackrestJson } from './normalize.js';
 import { checkRepoUri } from './repo-uri.js';
 
@@ -31,13 +31,14 @@ function versionProblem(json: unknown): Problem | null {
   const version = json !== null && typeof json === 'object' ? (json as { version?: unknown }).version : undefined;
   if (typeof version !== 'number' || !Number.isInteger(version)) return null;
   if (version > latestBackrestVersion) return { path: ['version'], key: 'config.problem.versionTooNew', params: { version, latest: latestBackrestVersion } };
-  if (version < oldestReadableVersion) return { path: ['version'], key: 'config.problem.versionTooOld', params: { version } };
+  if (version < oldestMigratableVersion) return { path: ['version'], key: 'config.problem.versionTooOld', params: { version } };
   return null;
 }
 
 /** Validates without throwing; `config` is set only when there is no problem. */
 export function validateConfig(json: unknown, locale: Locale = getLocale(), options: ValidateOptions = {}): ValidationResult {
   const canonical = normalizeBackrestJson(json).json;
+  upgradeOldVersion(canonical);
   if (options.fillGuids !== false) fillMissingGuids(canonical);
   const tooNewOrOld = versionProblem(canonical);
   if (tooNewOrOld) return { fields: [problemToField(tooNewOrOld, locale)] };
@@ -175,7 +176,8 @@ function crossFieldProblems(config: Config): Problem[] {
     const base = ['plans', i];
     if (isReservedId(plan.id)) problems.push({ path: [...base, 'id'], key: 'config.problem.reservedId' });
     if (!repoIds.has(plan.repo)) problems.push({ path: [...base, 'repo'], key: 'config.problem.unknownRepo', params: { repo: plan.repo } });
-    if (plan.paths.length === 0 && !flagsListFiles(plan.backup_flags)) problems.push({ path: [...base, 'paths'], key: 'config.problem.pathsRequired' });
+    // No paths at all is not refused: Backrest's validate.go loads such a plan (an empty entry is
+    // refused, by the schema). diagnostics.ts says that every run of it will fail.
     problems.push(...scheduleProblems(plan.schedule, [...base, 'schedule']));
     problems.push(...retentionProblems(plan.retention, [...base, 'retention']));
     problems.push(...hookProblems(plan.hooks, [...base, 'hooks']));

@@ -6,6 +6,7 @@ import { validateCron, validateHttpUrl, validateNewPassword, validatePathList, v
 import { addRepoAndPlan, caCertOf, isLocked, newRepo, uniqueId, withCaCert } from './repo-form.js';
 import { bannerFor, pauseUntil } from './status-model.js';
 import { parseRoute } from './route.js';
+import { hookTargetText } from './hook-target.js';
 import type { AgentStatus, AppInfo } from '../../../electron/core/api.js';
 
 describe('schedule form', () => {
@@ -166,5 +167,13 @@ describe('status model', () => {
     expect(parseRoute('#/settings?x=1')).toBe('settings');
     expect(parseRoute('')).toBe('status');
     expect(parseRoute('#/nope')).toBe('status');
+  });
+});
+
+describe('hook target text', () => {
+  it('regression: a secret reference (cofre-secret:<key>) is shown as "stored securely", never as the reference', () => {
+    expect(hookTargetText('cofre-secret:hook/3f9a0c1b2d4e/actionHealthchecks.webhookUrl', 'pt-BR')).toBe('(guardado com segurança)');
+    expect(hookTargetText('cofre-secret:hook/3f9a0c1b2d4e/actionHealthchecks.webhookUrl', 'en')).toBe('(stored securely)');
+    expect(hookTargetText('https://hooks.example/ana', 'en')).toBe('https://hooks.example/ana');
   });
 });

@@ -40,6 +40,24 @@ function removedRepoDetail(r: { secrets: string[] }): string | undefined {
   return r.secrets.length > 0 ? pluralText('import.savedSecrets', r.secrets.length, getLocale(), { names: secretNames(r.secrets, getLocale()) }) : undefined;
 }
 
+/** What the file gets wrong although it loads (e.g. REST_RESTIC_* names restic never reads): warnings, not refusals. */
+export function ImportDiagnostics({ items }: { items: NonNullable<ImportPreviewData['diagnostics']> }) {
+  if (items.length === 0) return null;
+  return (
+    <div className="hint hint-warn import-diagnostics" role="note" aria-label={t('ui.import.diagnosticsTitle')} data-testid="import-diagnostics">
+      <p className="import-section-title">{plural('import.diagnostics', items.length)}</p>
+      <ul className="import-items">
+        {items.map((d, i) => (
+          <li key={`${d.code}-${i}`} data-severity={d.severity}>
+            <span>{d.message}</span>
+            <span className="muted small"> — {d.action}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function ImportPreviewView({ preview }: { preview: ImportPreviewData }) {
   const ids = (list: string[]) => list.map((id) => ({ key: id, label: id }));
   return (
@@ -60,6 +78,7 @@ export function ImportPreviewView({ preview }: { preview: ImportPreviewData }) {
       {preview.settings.length > 0 ? <p className="small">{t('import.settings', { names: preview.settings.join(', ') })}</p> : null}
       {/* Passwords equal to the saved ones change nothing: no line about them then. */}
       {preview.secretsFromFile > 0 && !nothingChanges(preview) ? <p className="muted small">{plural('import.secretsFromFile', preview.secretsFromFile)}</p> : null}
+      <ImportDiagnostics items={preview.diagnostics ?? []} />
     </div>
   );
 }
@@ -202,6 +221,7 @@ export function ImportPanel({ disabled, onImported }: { disabled: boolean; onImp
           {result.preview.mode === 'merge' && (result.preview.repos.untouched.length > 0 || result.preview.plans.untouched.length > 0) ? <p>{t('import.done.kept')}</p> : null}
           {result.instanceChanged ? <p>{t('import.done.instance', { instance: result.instance })}</p> : null}
           {result.movedSecrets > 0 ? <p>{plural('import.done.secrets', result.movedSecrets)}</p> : null}
+          <ImportDiagnostics items={result.preview.diagnostics ?? []} />
         </div>
       ) : null}
       {undone ? <p className="notice notice-ok" role="status">{t('import.undone', { when: formatDateTime(undone.takenAt) })}</p> : null}

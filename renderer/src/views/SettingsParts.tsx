@@ -5,6 +5,7 @@ import type { ApiOutput } from '../../../electron/core/api.js';
 import type { Config, Hook, HookCondition } from '../../../electron/core/config/backrest-schema.js';
 import { t, type Locale, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, useAction } from '../components/common.js';
+import { hookTargetText } from '../logic/hook-target.js';
 import { isLocked } from '../logic/repo-form.js';
 import { validateHttpUrl } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
@@ -47,8 +48,8 @@ const offeredConditions: HookCondition[] = ['CONDITION_SNAPSHOT_START', 'CONDITI
 
 function hookSummary(hook: Hook): { kind: string; target: string } {
   if (hook.actionCommand) return { kind: t('ui.hooks.kind.command'), target: hook.actionCommand.command };
-  if (hook.actionWebhook) return { kind: t('ui.hooks.kind.webhook'), target: hook.actionWebhook.webhookUrl };
-  if (hook.actionHealthchecks) return { kind: t('ui.hooks.kind.healthchecks'), target: hook.actionHealthchecks.webhookUrl };
+  if (hook.actionWebhook) return { kind: t('ui.hooks.kind.webhook'), target: hookTargetText(hook.actionWebhook.webhookUrl) };
+  if (hook.actionHealthchecks) return { kind: t('ui.hooks.kind.healthchecks'), target: hookTargetText(hook.actionHealthchecks.webhookUrl) };
   const other = Object.keys(hook).find((k) => k.startsWith('action')) ?? '';
   return { kind: other.replace(/^action/, ''), target: '' };
 }
@@ -158,10 +159,12 @@ function conditionLabel(c: HookCondition): string {
 export function TransferPanel({ locked, onImported }: { locked: string[]; onImported: () => void }) {
   const client = useClient();
   const [includeSecrets, setIncludeSecrets] = useState(false);
+  // '' = the config's own version (a Backrest 1.10 machine keeps getting a file its Backrest opens).
+  const [target, setTarget] = useState<'' | '1.10' | '1.13'>('');
   const [exported, setExported] = useState<string | null>(null);
   const importLocked = isLocked(locked, 'import') || isLocked(locked, 'repos') || isLocked(locked, 'plans');
   const doExport = useAction(async () => {
-    const out = await client.call('exportBackrest', { includeSecrets });
+    const out = await client.call('exportBackrest', { includeSecrets, ...(target ? { target } : {}) });
     setExported(out.content);
   });
   const download = () => {
@@ -183,6 +186,15 @@ export function TransferPanel({ locked, onImported }: { locked: string[]; onImpo
       <section className="card" aria-labelledby="export-title">
         <h2 id="export-title" className="card-title">{t('ui.transfer.exportTitle')}</h2>
         <p className="muted small">{t('ui.transfer.exportText')}</p>
+        <Field label={t('ui.transfer.target')}>
+          {(p) => (
+            <select {...p} value={target} onChange={(e) => setTarget(e.target.value as '' | '1.10' | '1.13')}>
+              <option value="">{t('ui.transfer.target.own')}</option>
+              <option value="1.10">{t('ui.transfer.target.1_10')}</option>
+              <option value="1.13">{t('ui.transfer.target.1_13')}</option>
+            </select>
+          )}
+        </Field>
         <label className="check">
           <input type="checkbox" checked={includeSecrets} onChange={(e) => setIncludeSecrets(e.target.checked)} />
           {t('ui.transfer.includeSecrets')}
