@@ -114,6 +114,12 @@ function backrestRefusals(config: Json, target: '1.10' | 'current'): string[] {
   return problems;
 }
 
+/** restic's `--time` format, in local time. */
+function backrestTime(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
 describe.each(fieldConfigs)('$name', (field) => {
   describe.each(resticBinaries.map((b) => [b.label, b] as const))('restic %s', (label, restic) => {
     const repoPath = `${field.repoId}-${label}`;
@@ -151,8 +157,11 @@ describe.each(fieldConfigs)('$name', (field) => {
       // What Backrest did on this machine before Cofre: made the repository and backed the plan up,
       // as Backrest runs restic; another machine of the department backs up into the same repository.
       await raw(['init']);
-      await raw(['backup', '--json', source.root, '--exclude-caches', '--tag', `plan:${field.planId}`, '--tag', `created-by:${field.instance}`]);
-      await raw(['backup', '--json', source.root, '--host', OTHER_INSTANCE, '--tag', `plan:${field.planId}`, '--tag', `created-by:${OTHER_INSTANCE}`]);
+      // Yesterday's run: the plan's retention (one a day) keeps it beside today's on every restic
+      // version (0.14 would forget an earlier snapshot of the same day; 0.16+ keep the oldest).
+      const yesterday = backrestTime(new Date(Date.now() - 24 * 3600 * 1000));
+      await raw(['backup', '--json', source.root, '--exclude-caches', '--time', yesterday, '--tag', `plan:${field.planId}`, '--tag', `created-by:${field.instance}`]);
+      await raw(['backup', '--json', source.root, '--time', yesterday, '--host', OTHER_INSTANCE, '--tag', `plan:${field.planId}`, '--tag', `created-by:${OTHER_INSTANCE}`]);
       const before = await rawSnapshots();
       backrestSnapshot = before.find((s) => s.tags?.includes(`created-by:${field.instance}`))!.id;
       foreignSnapshot = before.find((s) => s.tags?.includes(`created-by:${OTHER_INSTANCE}`))!.id;

@@ -89,7 +89,8 @@ export function runImport(ctx: AgentContext, input: ImportInput): Promise<ApiOut
     let saved: Config;
     try {
       // ConfigStore moves the file's secrets into the secret store and deletes those of removed repos.
-      saved = await ctx.configStore.update(plan.config, current.modno);
+      // Backrest numbers every write (modno): the file's count goes on, never back.
+      saved = await ctx.configStore.update(plan.config, current.modno, { modnoAtLeast: imported.modno });
     } catch (error) {
       await pending.rollback();
       throw error;

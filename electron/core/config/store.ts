@@ -106,7 +106,7 @@ export class ConfigStore {
    * on: if anyone saved in between (this process or another), the update is refused with
    * CofreError('error.conflict') instead of silently overwriting their change.
    */
-  async update(change: ConfigChange, expectedModno: number): Promise<Config> {
+  async update(change: ConfigChange, expectedModno: number, options: { modnoAtLeast?: number } = {}): Promise<Config> {
     return this.serialised(async () => {
       if (!this.current) await this.loadNow();
       const current = this.current as Config;
@@ -120,7 +120,10 @@ export class ConfigStore {
 
       const draft = structuredClone(current);
       const proposed = typeof change === 'function' ? (change(draft) ?? draft) : change;
-      const parsed = versionForSave(parseConfig({ ...proposed, modno: current.modno + 1 }, this.locale ?? getLocale()));
+      // An import may bring a higher modno (Backrest's own count): it is kept, so no file written
+      // later goes back in Backrest's read-modify-write numbering.
+      const modno = Math.max(current.modno, options.modnoAtLeast ?? 0) + 1;
+      const parsed = versionForSave(parseConfig({ ...proposed, modno }, this.locale ?? getLocale()));
       const { config } = await moveSecretsOut(parsed, this.secrets);
       await this.save(config);
       const remaining = new Set(config.repos.map((r) => r.id));
