@@ -127,7 +127,8 @@ const modes: ServerMode[] = [
       await expectBackupListed(seen, e);
       await expectCause(seen, () => engine(binary, { ...repo, restPassword: 'not-the-http-password' }).snapshots(), 'auth-refused');
       const { restUsername: _u, restPassword: _p, ...anonymous } = repo;
-      await expectCause(seen, () => engine(binary, anonymous).snapshots(), 'auth-refused');
+      // No user name sent at all: the message must not say the user name or password is wrong.
+      await expectCause(seen, () => engine(binary, anonymous).snapshots(), 'auth-missing');
     },
   },
   {
@@ -142,9 +143,11 @@ const modes: ServerMode[] = [
       expect(await e.init()).toEqual({ created: true });
       await expectBackupListed(seen, e);
       // Bob's correct credentials on Alice's path: rest-server answers 401, as for a wrong password.
-      // The password is right, so this must never be reported as a wrong repository password.
-      await expectCause(seen, () => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).snapshots(), 'auth-refused');
-      await expectCause(seen, () => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).backup(request([small.root])), 'auth-refused');
+      // The password is right, so this is reported as a path that belongs to another user.
+      await expectCause(seen, () => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).snapshots(), 'auth-other-user');
+      await expectCause(seen, () => engine(binary, { ...own, restUsername: BOB.user, restPassword: BOB.password }).backup(request([small.root])), 'auth-other-user');
+      // Bob with a wrong password on Alice's path stays a refused login.
+      await expectCause(seen, () => engine(binary, { ...own, restUsername: BOB.user, restPassword: 'not-bobs' }).snapshots(), 'auth-refused');
     },
   },
   {
