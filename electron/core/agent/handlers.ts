@@ -65,6 +65,9 @@ export function handlersFor(ctx: AgentContext): Handlers {
     },
 
     async technicianLogin(input, session) {
+      // Whatever was typed (right or wrong) is masked from now on: a wrong password is often a
+      // near miss of the right one.
+      ctx.log.addSecrets([input.password]);
       if (!ctx.policy.technicianPasswordRequired()) {
         if (!ctx.policy.capabilities().openSettings) throw new CofreError('error.notAllowedByPolicy');
         ctx.sessions.elevate(session);
