@@ -66,6 +66,15 @@ Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TEC
   'cli.noResultsInScope': 'Nothing found in the folders you may restore (your own folder and the folders this computer backs up).',
   'cli.moreResults': '... and {count} more.',
   'cli.technicianNeeded': 'This command needs the technician password: set COFRE_TECHNICIAN_PASSWORD.',
+  'cli.extraArguments': 'Too many arguments for "{command}": {extra}. Run "cofre --help".',
+  'cli.configIsFolder': '--config must name a file, but "{path}" is a folder.',
+  'cli.dataDirIsFile': '--data-dir must name a folder, but "{path}" is a file.',
+  'cli.file.ENOENT': 'The folder for "{path}" does not exist. Create it or choose another place.',
+  'cli.file.ENOTDIR': 'Part of the path "{path}" is a file, not a folder.',
+  'cli.file.EISDIR': '"{path}" is a folder; a file name is needed.',
+  'cli.file.EACCES': 'No permission to write or read "{path}".',
+  'cli.file.EROFS': '"{path}" is on a read-only disk.',
+  'cli.file.ENOSPC': 'The disk holding "{path}" is full.',
 } as const;
 
 export const cliMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
@@ -137,5 +146,14 @@ Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNI
     'cli.noResultsInScope': 'Nada encontrado nas pastas que você pode restaurar (a sua pasta pessoal e as pastas que este computador protege).',
     'cli.moreResults': '... e mais {count}.',
     'cli.technicianNeeded': 'Este comando exige a senha do técnico: defina COFRE_TECHNICIAN_PASSWORD.',
+    'cli.extraArguments': 'Argumentos demais para "{command}": {extra}. Execute "cofre --help".',
+    'cli.configIsFolder': '--config precisa indicar um arquivo, mas "{path}" é uma pasta.',
+    'cli.dataDirIsFile': '--data-dir precisa indicar uma pasta, mas "{path}" é um arquivo.',
+    'cli.file.ENOENT': 'A pasta de "{path}" não existe. Crie-a ou escolha outro lugar.',
+    'cli.file.ENOTDIR': 'Parte do caminho "{path}" é um arquivo, não uma pasta.',
+    'cli.file.EISDIR': '"{path}" é uma pasta; é preciso um nome de arquivo.',
+    'cli.file.EACCES': 'Sem permissão para gravar ou ler "{path}".',
+    'cli.file.EROFS': '"{path}" está em um disco somente leitura.',
+    'cli.file.ENOSPC': 'O disco onde fica "{path}" está cheio.',
   },
 };
