@@ -6,6 +6,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../core/agent/agent.js';
+import { AgentLog } from '../core/agent/log.js';
 import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, RetentionOutcome, SessionRef } from '../core/api.js';
 import { backrestTargets, type BackrestTarget } from '../core/config/backrest-io.js';
 import { CofreError, type ErrorPayload } from '../core/errors.js';
@@ -62,6 +63,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
   let locale: Locale = matchLocale(env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG);
   let json = false;
   let verbose = false;
+  let logFile: string | null = null;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
     json = values.json;
@@ -83,6 +85,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
 
     const paths = resolvePaths({ config: values.config, policy: values.policy, dataDir: values['data-dir'] }, env);
     checkPathKinds(paths, locale);
+    logFile = join(paths.dataDir, 'logs', 'cofre.log');
     const agent = await Agent.create({
       ...paths,
       secrets: host.secretStore ? host.secretStore(paths) : new FileSecretStore(join(paths.dataDir, 'secrets.json')),
@@ -91,6 +94,8 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
     });
     try {
+      const repaired = agent.context.dataProblem?.();
+      if (repaired && !json) io.err(repaired.message);
       const session = await cliSession(agent, env, values.technician);
       const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args, env };
       setLocale(ctx.locale);
@@ -105,7 +110,10 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       else io.err(message);
       return exitCodes.usage;
     }
-    const payload = error instanceof CliFailure ? error.payload : toPayload(fileProblem(error) ?? error, locale);
+    const known = error instanceof CliFailure ? null : (fileProblem(error) ?? error);
+    // Whatever ends in the generic message is at least in the log (the agent may not exist yet).
+    if (logFile && known !== null) logUnexpected(logFile, known);
+    const payload = error instanceof CliFailure ? error.payload : toPayload(known, locale);
     if (verbose && !(error instanceof CliFailure) && !(error instanceof CofreError)) io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (json) io.out(JSON.stringify({ ok: false, error: payload }));
     else io.err(renderError(payload, locale));
@@ -153,6 +161,15 @@ function fileProblem(error: unknown): CofreError | null {
   if (!code || !path || !fileErrorCodes.has(code)) return null;
   const key = code === 'EPERM' ? 'EACCES' : code;
   return new CofreError(`cli.file.${key}` as MessageKey, { params: { path }, cause: code === 'ENOSPC' ? 'unknown' : 'invalid-input' });
+}
+
+function logUnexpected(file: string, error: unknown): void {
+  const text = error instanceof CofreError ? `${error.code}${error.detail ? `: ${error.detail}` : ''}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  try {
+    new AgentLog({ file }).error(`cli: ${text}`);
+  } catch {
+    // the data dir itself is what failed (read-only): the message on screen names it
+  }
 }
 
 class CliFailure extends Error {

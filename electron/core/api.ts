@@ -231,6 +231,8 @@ export const appInfoSchema = z.object({
   overdueAfterDays: z.number(),
   preferences: preferencesSchema,
   configProblem: errorPayloadSchema.nullable(),
+  /** The data dir needed repair at start (e.g. a damaged history moved aside): tell the user once. */
+  dataProblem: errorPayloadSchema.nullable().optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -58,6 +58,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
         overdueAfterDays: ctx.policy.overdueAfterDays(),
         preferences: prefs,
         configProblem: ctx.configProblem() ?? ctx.policy.problem,
+        dataProblem: ctx.dataProblem?.() ?? null,
       };
     },
 
