@@ -13,7 +13,7 @@ import { CofreError, type ErrorPayload } from '../core/errors.js';
 import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale, type MessageKey } from '../core/i18n/index.js';
 import { resolvePaths, type CofrePaths } from '../core/paths.js';
 import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
-import { minTokenLength, startServer } from '../server/server.js';
+import { capProblems, minTokenLength, startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
 
@@ -217,7 +217,8 @@ interface CommandContext {
 
 async function call<M extends ApiMethod>(agent: Agent, session: SessionRef, method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
   const result = await agent.call(method, input, session);
-  if (!result.ok) throw new CliFailure(result.error);
+  // A file with thousands of problems prints the first ones and a count, like the HTTP face.
+  if (!result.ok) throw new CliFailure(capProblems(result.error));
   return result.value;
 }
 

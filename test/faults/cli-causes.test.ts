@@ -92,3 +92,15 @@ describe('cofre with wrong arguments or an impossible place', () => {
     expect(r.err).not.toMatch(generic);
   });
 });
+
+describe('cofre with an input holding thousands of problems', () => {
+  it('import-backrest of a plan with 3,000 unknown problems prints the first ones and a count', async () => {
+    const file = join(dir, 'many-problems.json');
+    const plans = Array.from({ length: 3_000 }, (_, i) => ({ id: `bad id ${i}`, repo: 'missing', paths: [] }));
+    writeFileSync(file, JSON.stringify({ version: 6, instance: 'x', repos: [], plans }));
+    const r = await cofre(['config', 'import-backrest', file], { COFRE_TECHNICIAN_PASSWORD: '' });
+    expect(r.code).not.toBe(0);
+    expect(r.err.split('\n').length).toBeLessThan(60);
+    expect(r.err).not.toMatch(generic);
+  });
+});
