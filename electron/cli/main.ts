@@ -199,6 +199,7 @@ function defaultIo(): Io {
 async function cliSession(agent: Agent, env: NodeJS.ProcessEnv, technician: boolean): Promise<SessionRef> {
   const session = agent.createSession();
   const password = env.COFRE_TECHNICIAN_PASSWORD;
+  agent.log.addSecrets([password, env.COFRE_SERVE_TOKEN]);
   if (password || technician) await call(agent, session, 'technicianLogin', { password: password || '-' });
   return session;
 }
@@ -475,6 +476,8 @@ const commands = {
       staticDir: ctx.values.static ?? join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
       log: (line) => ctx.agent.log.info(line),
     });
+    // The token is a secret like any password: never in the log (the URL is printed once, here).
+    ctx.agent.log.addSecrets([server.token]);
     if (ctx.json) ctx.io.out(JSON.stringify({ url: server.openUrl, port: server.port }));
     else ctx.io.out(`${t('server.listening', undefined, ctx.locale)}\n  ${server.openUrl}\n${t('server.stopHint', undefined, ctx.locale)}`);
     await untilSignal();
