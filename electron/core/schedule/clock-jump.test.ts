@@ -66,3 +66,30 @@ describe('Scheduler under a backward clock jump', () => {
     r.scheduler.stop();
   });
 });
+
+describe('Scheduler with a frozen clock', () => {
+  it('a wall clock that does not move while time passes is no jump and fires nothing twice', () => {
+    const fixed = new Date('2026-03-10T12:00:00Z');
+    let mono = 0;
+    const fired: string[] = [];
+    const jumps: ClockJump[] = [];
+    const starts = new Map<string, Date>();
+    const timers: Array<() => void> = [];
+    const scheduler = new Scheduler({
+      clock: { now: () => fixed, monotonic: () => mono },
+      setTimer: (callback) => timers.push(callback), clearTimer: () => undefined,
+      getPlans: () => [{ id: 'docs', schedule: { maxFrequencyHours: 1 } }],
+      getState: () => ({ lastRun: starts }),
+      onDue: (task) => { fired.push(task.key); starts.set(task.key, fixed); },
+      onClockJump: (jump) => jumps.push(jump),
+    });
+    scheduler.start();
+    for (let i = 0; i < 5; i += 1) {
+      mono += 2 * hour;
+      scheduler.reschedule();
+    }
+    expect(fired).toHaveLength(1);
+    expect(jumps).toEqual([]);
+    scheduler.stop();
+  });
+});

@@ -197,7 +197,9 @@ export class Scheduler {
     if (!last) return;
     const expected = last.wall + (mono - last.mono);
     const backwardMs = expected - now.getTime();
-    if (backwardMs <= clockJumpToleranceMs) return;
+    // Both: behind what the elapsed time says, and behind the last reading itself. A clock that is
+    // merely slow or frozen (an injected test clock) is no jump.
+    if (backwardMs <= clockJumpToleranceMs || now.getTime() >= last.wall - clockJumpToleranceMs) return;
     // Slots "already checked" on the old clock lie ahead of the new one; watching restarts now.
     if (this.lastCheckedAt && this.lastCheckedAt.getTime() > now.getTime()) this.lastCheckedAt = now;
     this.backwardMs += backwardMs;
