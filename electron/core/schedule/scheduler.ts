@@ -171,16 +171,16 @@ export class Scheduler {
   }
 
   /**
-   * A run recorded at or after the current clock's "now" happened before a backward jump. When the
+   * A run recorded after the current clock's "now" happened before a backward jump. When the
    * jump was seen, its time on the new clock is known (recorded - jump); otherwise (e.g. the agent
    * started after the change) the best we know is "now". Either way later slots fire again.
    */
   private rebase(key: string, at: Date, now: Date): Date {
-    if (at.getTime() < now.getTime()) {
+    // Equal is not ahead: a run recorded at this very instant stays as it is (no double fire).
+    if (at.getTime() <= now.getTime()) {
       if (this.rebased.get(key)?.recorded === at.getTime()) this.rebased.delete(key);
       return at;
     }
-    if (at.getTime() === now.getTime() && this.backwardMs === 0) return at;
     let entry = this.rebased.get(key);
     if (!entry || at.getTime() > entry.recorded) {
       entry = { recorded: at.getTime(), as: new Date(Math.min(now.getTime(), at.getTime() - this.backwardMs)) };
@@ -197,9 +197,7 @@ export class Scheduler {
     if (!last) return;
     const expected = last.wall + (mono - last.mono);
     const backwardMs = expected - now.getTime();
-    // Both: behind what the elapsed time says, and behind the last reading itself. A clock that is
-    // merely slow or frozen (an injected test clock) is no jump.
-    if (backwardMs <= clockJumpToleranceMs || now.getTime() >= last.wall - clockJumpToleranceMs) return;
+    if (backwardMs <= clockJumpToleranceMs) return;
     // Slots "already checked" on the old clock lie ahead of the new one; watching restarts now.
     if (this.lastCheckedAt && this.lastCheckedAt.getTime() > now.getTime()) this.lastCheckedAt = now;
     this.backwardMs += backwardMs;
