@@ -115,6 +115,24 @@ export function buildRows(figures: FigureLine[], results: Record<string, Record<
     rows.push({ area: 'Security', figure: `secret scans (${security.length}): items scanned / leaks`, value: `${fmt(sum(security, 'itemsScanned'))} / ${leaks}`, status: verdict(leaks === 0) });
   }
 
+  // Hardening (issue 15): fault, scope and secret classes, each row "cases tried / held"
+  const hardening = byTable('hardening');
+  const kinds: Array<[string, string]> = [['fault', 'faults survived'], ['scope', 'scope cases tried'], ['secret', 'secret classes scanned']];
+  for (const [kind, label] of kinds) {
+    const lines = hardening.filter((f) => f.kind === kind);
+    if (lines.length === 0) {
+      rows.push({ area: 'Hardening', figure: `${label}: tried / held`, value: notRun, status: notRun });
+      continue;
+    }
+    const tried = sum(lines, 'tried');
+    const held = sum(lines, 'held');
+    rows.push({ area: 'Hardening', figure: `${label} (${lines.length} classes): tried / held`, value: `${fmt(tried)} / ${fmt(held)}`, status: verdict(tried > 0 && tried === held) });
+  }
+  const bigRequest = hardening.find((f) => /480k keys/.test(String(f.name ?? '')));
+  if (bigRequest) {
+    rows.push({ area: 'Hardening', figure: 'authenticated 5.6 MB request with 480k unknown keys: reply / CPU', value: `${fmt(num(bigRequest.replyBytes))} B / ${fmt(num(bigRequest.cpuMs))} ms`, status: verdict((num(bigRequest.replyBytes) ?? Infinity) < 2_000) });
+  }
+
   // Benchmarks against raw restic
   const backup = results.backup;
   const backupRatio = (backup?.ratio as { median?: number } | undefined)?.median;

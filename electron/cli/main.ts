@@ -1,17 +1,19 @@
 // The `cofre` command. Every subcommand is a call of the shared contract on a local Agent, so the
 // CLI sees exactly what the tray and the web UI see. Exit codes: 0 ok, 1 failure, 2 usage,
 // 3 backup made with warnings (unreadable files, or the plan's retention could not run).
+import { statSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../core/agent/agent.js';
+import { AgentLog } from '../core/agent/log.js';
 import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, RetentionOutcome, SessionRef } from '../core/api.js';
 import { backrestTargets, type BackrestTarget } from '../core/config/backrest-io.js';
 import { CofreError, type ErrorPayload } from '../core/errors.js';
-import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale } from '../core/i18n/index.js';
+import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale, type MessageKey } from '../core/i18n/index.js';
 import { resolvePaths, type CofrePaths } from '../core/paths.js';
 import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
-import { startServer } from '../server/server.js';
+import { capProblems, minTokenLength, startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
 
@@ -61,6 +63,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
   let locale: Locale = matchLocale(env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG);
   let json = false;
   let verbose = false;
+  let logFile: string | null = null;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
     json = values.json;
@@ -76,8 +79,13 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       return values.help || command === 'help' ? exitCodes.ok : exitCodes.usage;
     }
     if (!knownCommands.has(command)) throw new UsageError(t('cli.unknownCommand', { command }, locale));
+    const allowed = maxArguments[command] ?? 0;
+    if (args.length > allowed) throw new UsageError(t('cli.extraArguments', { command, extra: args.slice(allowed).join(' ') }, locale));
+    if (command === 'serve') checkServeOptions(values.port, env, locale);
 
     const paths = resolvePaths({ config: values.config, policy: values.policy, dataDir: values['data-dir'] }, env);
+    checkPathKinds(paths, locale);
+    logFile = join(paths.dataDir, 'logs', 'cofre.log');
     const agent = await Agent.create({
       ...paths,
       secrets: host.secretStore ? host.secretStore(paths) : new FileSecretStore(join(paths.dataDir, 'secrets.json')),
@@ -86,8 +94,10 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
     });
     try {
+      const repaired = agent.context.dataProblem?.();
+      if (repaired && !json) io.err(repaired.message);
       const session = await cliSession(agent, env, values.technician);
-      const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args };
+      const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args, env };
       setLocale(ctx.locale);
       return await commands[command as CommandName](ctx);
     } finally {
@@ -100,11 +110,65 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       else io.err(message);
       return exitCodes.usage;
     }
-    const payload = error instanceof CliFailure ? error.payload : toPayload(error, locale);
+    const known = error instanceof CliFailure ? null : (fileProblem(error) ?? error);
+    // Whatever ends in the generic message is at least in the log (the agent may not exist yet).
+    if (logFile && known !== null) logUnexpected(logFile, known);
+    const payload = error instanceof CliFailure ? error.payload : toPayload(known, locale);
     if (verbose && !(error instanceof CliFailure) && !(error instanceof CofreError)) io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (json) io.out(JSON.stringify({ ok: false, error: payload }));
     else io.err(renderError(payload, locale));
     return exitCodes.failure;
+  }
+}
+
+/** Positional arguments each command takes at most (restore takes any number of paths). */
+const maxArguments: Record<string, number> = {
+  status: 0, backup: 1, snapshots: 0, history: 0, browse: 2, find: 1, versions: 1, restore: Number.POSITIVE_INFINITY,
+  config: 2, policy: 1, run: 0, serve: 0,
+};
+
+/** `serve` refuses a port out of range or a token that is set but empty/short before anything starts. */
+function checkServeOptions(port: string | undefined, env: NodeJS.ProcessEnv, locale: Locale): void {
+  if (port !== undefined) {
+    const value = Number(port);
+    if (!/^\d+$/.test(port.trim()) || !Number.isInteger(value) || value > 65_535) throw new UsageError(t('server.badPort', { port }, locale));
+  }
+  const token = env.COFRE_SERVE_TOKEN;
+  if (token !== undefined && token.trim().length < minTokenLength) {
+    throw new UsageError(t(token.trim() === '' ? 'server.emptyToken' : 'server.shortToken', { min: minTokenLength }, locale));
+  }
+}
+
+/** `--config` must be a file and `--data-dir` a folder when they exist: say so instead of failing later. */
+function checkPathKinds(paths: CofrePaths, locale: Locale): void {
+  const kind = (path: string) => {
+    try {
+      return statSync(path).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return 'missing';
+    }
+  };
+  if (kind(paths.configPath) === 'folder') throw new UsageError(t('cli.configIsFolder', { path: paths.configPath }, locale));
+  if (kind(paths.dataDir) === 'file') throw new UsageError(t('cli.dataDirIsFile', { path: paths.dataDir }, locale));
+}
+
+const fileErrorCodes = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC']);
+
+/** A file-system error that reached the top (writing an export, reading an import): name the path. */
+function fileProblem(error: unknown): CofreError | null {
+  if (!(error instanceof Error) || error instanceof CofreError) return null;
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (!code || !path || !fileErrorCodes.has(code)) return null;
+  const key = code === 'EPERM' ? 'EACCES' : code;
+  return new CofreError(`cli.file.${key}` as MessageKey, { params: { path }, cause: code === 'ENOSPC' ? 'unknown' : 'invalid-input' });
+}
+
+function logUnexpected(file: string, error: unknown): void {
+  const text = error instanceof CofreError ? `${error.code}${error.detail ? `: ${error.detail}` : ''}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  try {
+    new AgentLog({ file }).error(`cli: ${text}`);
+  } catch {
+    // the data dir itself is what failed (read-only): the message on screen names it
   }
 }
 
@@ -135,6 +199,7 @@ function defaultIo(): Io {
 async function cliSession(agent: Agent, env: NodeJS.ProcessEnv, technician: boolean): Promise<SessionRef> {
   const session = agent.createSession();
   const password = env.COFRE_TECHNICIAN_PASSWORD;
+  agent.log.addSecrets([password, env.COFRE_SERVE_TOKEN]);
   if (password || technician) await call(agent, session, 'technicianLogin', { password: password || '-' });
   return session;
 }
@@ -147,11 +212,14 @@ interface CommandContext {
   locale: Locale;
   values: ReturnType<typeof parseArgs<{ options: typeof optionSpec; allowPositionals: true; strict: true }>>['values'];
   args: string[];
+  /** The environment main() was given (tests pass their own). */
+  env: NodeJS.ProcessEnv;
 }
 
 async function call<M extends ApiMethod>(agent: Agent, session: SessionRef, method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
   const result = await agent.call(method, input, session);
-  if (!result.ok) throw new CliFailure(result.error);
+  // A file with thousands of problems prints the first ones and a count, like the HTTP face.
+  if (!result.ok) throw new CliFailure(capProblems(result.error));
   return result.value;
 }
 
@@ -399,15 +467,17 @@ const commands = {
 
   async serve(ctx: CommandContext) {
     ctx.agent.start();
+    // No shared default session: header-less clients get an anonymous one that cannot log in.
     const server = await startServer({
       host: ctx.agent,
-      session: ctx.session,
       createSession: () => ctx.agent.createSession(),
       port: intOption(ctx, 'port', 0),
-      token: process.env.COFRE_SERVE_TOKEN,
+      token: ctx.env.COFRE_SERVE_TOKEN,
       staticDir: ctx.values.static ?? join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
       log: (line) => ctx.agent.log.info(line),
     });
+    // The token is a secret like any password: never in the log (the URL is printed once, here).
+    ctx.agent.log.addSecrets([server.token]);
     if (ctx.json) ctx.io.out(JSON.stringify({ url: server.openUrl, port: server.port }));
     else ctx.io.out(`${t('server.listening', undefined, ctx.locale)}\n  ${server.openUrl}\n${t('server.stopHint', undefined, ctx.locale)}`);
     await untilSignal();

@@ -12,6 +12,9 @@ export function renderStatus(status: AgentStatus, locale: Locale, now = new Date
     lines.push(plan.lastSuccessAt
       ? t('cli.lastBackup', { when: `${formatRelative(plan.lastSuccessAt, now, locale)} (${formatDateTime(plan.lastSuccessAt, locale)})` }, locale)
       : t('cli.lastBackupNever', undefined, locale));
+    // Issue 15: an interrupted last attempt is said as such; times clamped after a clock skew are flagged.
+    if (plan.lastOutcome === 'interrupted' && plan.lastAttemptAt) lines.push(t('cli.lastInterrupted', { when: formatDateTime(plan.lastAttemptAt, locale) }, locale));
+    if (plan.clockSkew) lines.push(t('cli.clockSkew', undefined, locale));
     if (plan.nextRunAt) lines.push(t('cli.nextRun', { when: formatDateTime(plan.nextRunAt, locale) }, locale));
     if (plan.lastCause && plan.state !== 'ok' && plan.state !== 'running') {
       lines.push(t('cli.problem', { message: t(`cause.${plan.lastCause}` as MessageKey, undefined, locale) }, locale));

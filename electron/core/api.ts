@@ -80,6 +80,8 @@ export const planStatusSchema = z.object({
     /** Set while the backup waits out a transient problem (server unreachable, repository locked) and will retry. */
     retryCause: failureCauseSchema.nullable().optional(),
   }).nullable(),
+  /** A recorded time was in the future (clock ran ahead); the times shown were clamped to now. */
+  clockSkew: z.boolean().optional(),
 });
 export type PlanStatus = z.infer<typeof planStatusSchema>;
 
@@ -90,6 +92,8 @@ export const agentStatusSchema = z.object({
   pausedUntil: isoDate.nullable(),
   plans: z.array(planStatusSchema),
   generatedAt: isoDate,
+  /** Some plan's recorded times were in the future and were clamped (see PlanStatus.clockSkew). */
+  clockSkew: z.boolean().optional(),
 });
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 
@@ -227,6 +231,8 @@ export const appInfoSchema = z.object({
   overdueAfterDays: z.number(),
   preferences: preferencesSchema,
   configProblem: errorPayloadSchema.nullable(),
+  /** The data dir needed repair at start (e.g. a damaged history moved aside): tell the user once. */
+  dataProblem: errorPayloadSchema.nullable().optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

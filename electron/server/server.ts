@@ -7,15 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { http as httpConventions, isApiMethod, type ApiHost, type ApiResult, type SessionRef } from '../core/api.js';
-import { CofreError, toErrorPayload } from '../core/errors.js';
+import { CofreError, toErrorPayload, type ErrorPayload } from '../core/errors.js';
+import { t } from '../core/i18n/index.js';
+import { exceedsJsonLimits, maxJsonDepth } from '../core/json-limits.js';
 import { isAllowedHost, securityHeaders, statusForError, tokenMatches } from './security.js';
 import { serveStatic } from './static-files.js';
 
 export interface ServeOptions {
   host: ApiHost;
-  /** Session for clients that send no x-cofre-session header (scripts, curl). */
-  session: SessionRef;
-  /** Creates the agent session behind each browser tab's x-cofre-session id. */
+  /**
+   * Ignored (kept for callers written before issue 15). Clients without an x-cofre-session header
+   * no longer share one session: they get an anonymous one that can never become technician.
+   */
+  session?: SessionRef;
+  /** Creates the agent session behind each browser tab's x-cofre-session id (and the anonymous one). */
   createSession?: () => SessionRef;
   /** 0 = pick a free port. */
   port?: number;
@@ -36,8 +41,27 @@ export interface RunningServer {
 }
 
 const bindAddress = '127.0.0.1';
+/** Tokens shorter than this could be guessed by another local process. */
+export const minTokenLength = 16;
+/**
+ * Values one request may hold. A real call (even setConfig of a large office) holds a few thousand;
+ * 480,000 unknown keys made the agent spend seconds and answer with 27 MB of problems.
+ */
+export const maxRequestValues = 50_000;
+/** Problems listed in one error reply; the rest are counted in a last line. */
+export const maxReportedProblems = 20;
+/** Session ids a tab may use: long random names (the renderer sends 32 hex characters). */
+const sessionIdPattern = /^[A-Za-z0-9_-]{16,128}$/;
+/** Methods that change what a session may do: meaningless, and dangerous if shared, without a session. */
+const sessionBoundMethods = new Set(['technicianLogin', 'technicianLogout']);
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  if (options.token !== undefined && options.token.trim().length < minTokenLength) {
+    throw new CofreError(options.token.trim() === '' ? 'server.emptyToken' : 'server.shortToken', { params: { min: minTokenLength }, cause: 'invalid-input' });
+  }
+  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535)) {
+    throw new CofreError('server.badPort', { params: { port: String(options.port) }, cause: 'invalid-input' });
+  }
   const token = options.token ?? randomBytes(32).toString('base64url');
   const maxBody = options.maxBodyBytes ?? httpConventions.maxBodyBytes;
   const sseClients = new Set<ServerResponse>();
@@ -47,12 +71,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   /**
    * Each browser tab names itself with a random id so a technician login in one tab does not
    * elevate every other client of this server. Ids are only keys into agent sessions the server
-   * created; the map is bounded so a client cannot grow it without limit.
+   * created (the agent's own ids are crypto-random and never leave the server); the map is bounded
+   * so a client cannot grow it without limit. A request without a valid id gets the anonymous
+   * session, which technicianLogin refuses: no session header, no technician.
    */
-  function sessionFor(req: IncomingMessage): SessionRef {
+  let anonymous: SessionRef | null = null;
+  function sessionFor(req: IncomingMessage): SessionRef | null {
     const raw = req.headers[httpConventions.sessionHeader];
-    const id = typeof raw === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(raw) ? raw : undefined;
-    if (!id || !options.createSession) return options.session;
+    const id = typeof raw === 'string' && sessionIdPattern.test(raw) ? raw : undefined;
+    if (!options.createSession) return null;
+    if (!id) return null;
     let session = tabSessions.get(id);
     if (!session) {
       if (tabSessions.size >= 256) tabSessions.delete(tabSessions.keys().next().value as string);
@@ -60,6 +88,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       tabSessions.set(id, session);
     }
     return session;
+  }
+  function anonymousSession(): SessionRef {
+    anonymous ??= options.createSession ? options.createSession() : { id: `anonymous-${randomBytes(16).toString('hex')}` };
+    return anonymous;
   }
 
   const unsubscribe = options.host.subscribe((event) => {
@@ -133,7 +165,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       sendJson(res, 400, failure(new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details: 'JSON' } })));
       return;
     }
-    const result = await options.host.call(method, input, sessionFor(req));
+    if (exceedsJsonLimits(input, maxJsonDepth, maxRequestValues)) {
+      sendJson(res, 413, failure(new CofreError('server.tooComplex', { params: { max: maxRequestValues }, cause: 'invalid-input' })));
+      return;
+    }
+    const session = sessionFor(req);
+    if (!session && sessionBoundMethods.has(method)) {
+      sendJson(res, 400, failure(new CofreError('server.sessionRequired', { cause: 'invalid-input' })));
+      return;
+    }
+    const result = await options.host.call(method, input, session ?? anonymousSession());
+    if (!result.ok) result.error = capProblems(result.error);
     sendJson(res, result.ok ? 200 : statusForError(result.error.code), result);
   }
 
@@ -155,7 +197,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.port ?? 0)));
     server.listen(options.port ?? 0, bindAddress, () => {
       server.off('error', reject);
       resolve();
@@ -176,6 +218,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The first problems and a count of the rest: a reply stays small whatever the input held. */
+export function capProblems(payload: ErrorPayload, max = maxReportedProblems): ErrorPayload {
+  const fields = payload.fields;
+  if (!fields || fields.length <= max) return payload;
+  const rest = fields.length - max;
+  const form = rest === 1 ? 'one' : 'other';
+  return { ...payload, fields: [...fields.slice(0, max), { path: '', message: t(`server.moreProblems.${form}`, { count: rest }) }] };
+}
+
+function listenError(error: NodeJS.ErrnoException, port: number): CofreError {
+  if (error.code === 'EADDRINUSE') return new CofreError('server.portInUse', { params: { port: String(port) }, cause: 'invalid-input' });
+  if (error.code === 'EACCES' || error.code === 'EPERM') return new CofreError('server.portDenied', { params: { port: String(port) }, cause: 'invalid-input' });
+  return new CofreError('server.listenFailed', { params: { port: String(port), reason: error.code ?? error.message } });
 }
 
 function failure(error: CofreError): ApiResult<never> {

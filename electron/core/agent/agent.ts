@@ -22,6 +22,7 @@ import { Sessions } from './sessions.js';
 import { PolicyState } from './policy-state.js';
 import { Operations } from './operations.js';
 import { Catalog } from './catalog.js';
+import { checkHistoryFile, historyFileName, prepareDataDir } from '../history/data-dir.js';
 import { handlersFor, type Handlers } from './handlers.js';
 
 export interface AgentOptions {
@@ -60,6 +61,8 @@ export interface AgentContext {
   locale(): Locale;
   config(): Config;
   configProblem(): ErrorPayload | null;
+  /** The data dir needed repair at start (a damaged history moved aside); shown to the user. */
+  dataProblem?(): ErrorPayload | null;
   setConfigProblem(problem: ErrorPayload | null): void;
   preferences(): Preferences;
   setPreferences(prefs: Preferences): Promise<void>;
@@ -83,9 +86,16 @@ export class Agent implements ApiHost {
 
   static async create(options: AgentOptions): Promise<Agent> {
     const env = options.env ?? process.env;
-    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    // The data dir heals instead of bricking the agent (history/data-dir.ts): one clear message
+    // when it cannot be written, private when it is Cofre's, a damaged history moved aside.
+    const { madePrivate } = prepareDataDir(options.dataDir);
     await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
     const log = new AgentLog({ file: join(options.dataDir, 'logs', 'cofre.log'), echo: options.logEcho });
+    if (madePrivate) log.info(`data dir ${options.dataDir}: made private (0700, files 0600)`);
+    const healed = checkHistoryFile(join(options.dataDir, historyFileName), options.clock?.now() ?? new Date());
+    if (healed) {
+      log.warn(`history: ${healed.reason}; moved the damaged file to ${healed.movedTo} and started a new history`);
+    }
     const identity = {
       hostname: options.hostname ?? osHostname(),
       username: options.username ?? safeUsername(),
@@ -133,6 +143,7 @@ export class Agent implements ApiHost {
       locale: () => prefs.language,
       config: () => policy.effective(safeConfig(configStore, identity.hostname)).config,
       configProblem: () => configProblem,
+      dataProblem: () => (healed ? new CofreError('history.error.damagedMovedAside', { params: { file: healed.movedTo } }).toPayload(prefs.language) : null),
       setConfigProblem: (problem) => {
         configProblem = problem;
       },
@@ -162,7 +173,7 @@ export class Agent implements ApiHost {
         emitter = emit;
       },
     };
-    (context as { operations: Operations }).operations = new Operations(context, join(options.dataDir, 'history.sqlite'));
+    (context as { operations: Operations }).operations = new Operations(context, join(options.dataDir, historyFileName));
     (context as { catalog: Catalog }).catalog = new Catalog(context, join(options.cacheDir, 'index.sqlite'));
     agent = new Agent(context);
     context.setHandlersEmitter((event) => agent.emit(event));

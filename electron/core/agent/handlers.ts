@@ -7,7 +7,10 @@ import { describeRepoSecrets, redactConfig } from '../config/repo-secrets.js';
 import { parseConfig } from '../config/validate.js';
 import { CofreError } from '../errors.js';
 import { t, type MessageKey } from '../i18n/index.js';
+import { join } from 'node:path';
 import { expandEnrollment } from '../policy/enrollment.js';
+import { TechnicianAttempts, technicianAttemptsFile } from '../policy/technician-attempts.js';
+import { verifyTechnicianPassword } from '../policy/technician.js';
 import { lockedChanges, userConfigFromEdit } from '../policy/merge.js';
 import { describeSchedule } from '../schedule/describe.js';
 import { nextRuns } from '../schedule/next-run.js';
@@ -24,6 +27,8 @@ export function handlersFor(ctx: AgentContext): Handlers {
   const requireCapability = (name: keyof ReturnType<AgentContext['policy']['capabilities']>) => {
     if (!ctx.policy.capabilities()[name]) throw new CofreError('error.notAllowedByPolicy');
   };
+
+  const attempts = new TechnicianAttempts(join(ctx.options.dataDir, technicianAttemptsFile), () => ctx.now().getTime());
 
   return {
     async getAppInfo(_input, session) {
@@ -53,6 +58,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
         overdueAfterDays: ctx.policy.overdueAfterDays(),
         preferences: prefs,
         configProblem: ctx.configProblem() ?? ctx.policy.problem,
+        dataProblem: ctx.dataProblem?.() ?? null,
       };
     },
 
@@ -65,13 +71,25 @@ export function handlersFor(ctx: AgentContext): Handlers {
     },
 
     async technicianLogin(input, session) {
+      // Whatever was typed (right or wrong) is masked from now on: a wrong password is often a
+      // near miss of the right one.
+      ctx.log.addSecrets([input.password]);
+      // Only a session a face created explicitly can become technician (no shared fallback).
+      if (!ctx.sessions.known(session)) throw new CofreError('agent.unknownSession');
       if (!ctx.policy.technicianPasswordRequired()) {
         if (!ctx.policy.capabilities().openSettings) throw new CofreError('error.notAllowedByPolicy');
         ctx.sessions.elevate(session);
         return { ok: true as const };
       }
-      const ok = await ctx.policy.verifyTechnician(input.password);
-      if (!ok) {
+      // Persisted per machine, per session and globally: see technician-attempts.ts for the design.
+      const hash = ctx.policy.policy.technicianPasswordHash ?? '';
+      const outcome = await attempts.attempt(session.id, () => verifyTechnicianPassword(input.password, hash));
+      if ('refused' in outcome) {
+        const seconds = Math.max(1, Math.ceil(outcome.waitMs / 1000));
+        ctx.log.warn(`technician login refused: locked for ${seconds} s (${outcome.scope === 'machine' ? 'too many wrong attempts on this machine' : 'too many wrong attempts in this session'})`);
+        throw new CofreError(outcome.scope === 'machine' ? 'policy.technicianLockedOutMachine' : 'policy.technicianLockedOut', { params: { seconds } });
+      }
+      if (!outcome.ok) {
         ctx.log.warn('technician login refused');
         throw new CofreError('agent.technicianWrong');
       }
@@ -264,7 +282,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
       return { content: await exportBackrest(ctx.configStore.get(), ctx.options.secrets, { includeSecrets: input.includeSecrets, locale: ctx.locale(), ...(input.target ? { target: input.target } : {}) }) };
     },
 
-    async enroll(input) {
+    async enroll(input, session) {
       const enrollment = ctx.policy.policy.enrollment;
       if (!enrollment) throw new CofreError('agent.noEnrollment');
       const uri = expandEnrollment(enrollment.uriTemplate, ctx.identity);
@@ -274,11 +292,6 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const repo: Repo = { id: enrollment.repoId, uri, env: [], flags: [], hooks: [], autoInitialize: true, autoUnlock: true };
       const paths = input.paths ?? enrollment.paths.map((p) => p.replaceAll('{home}', ctx.identity.homeDir));
       const secrets = { password: input.password, restUsername, restPassword };
-      const result = await testConnection(ctx, repo, secrets);
-      if (!result.ok && result.cause !== 'no-repository') {
-        throw new CofreError(`cause.${result.cause ?? 'unknown'}` as MessageKey, { cause: result.cause ?? 'unknown' });
-      }
-      const current = ctx.configStore.get();
       const plan = {
         id: enrollment.planId,
         repo: repo.id,
@@ -290,11 +303,28 @@ export function handlersFor(ctx: AgentContext): Handlers {
         schedule: enrollment.schedule ?? { cron: '0 12 * * 1-5', clock: 'CLOCK_LOCAL' as const },
         retention: enrollment.retention ?? { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } },
       };
-      const next: Config = {
+      const nextFrom = (current: Config): Config => ({
         ...current,
         repos: [...current.repos.filter((r) => r.id !== repo.id), { ...repo, password: input.password }],
         plans: [...current.plans.filter((p) => p.id !== plan.id), plan],
-      };
+      });
+      // Enrolling is the end user's way in on a fresh machine. Once the enrolled repository or plan
+      // exists, enrolling again would rewrite them (paths, schedule, hooks, excludes): that is a
+      // settings change, so it needs a technician and passes the same lock check as setConfig.
+      const before = ctx.config();
+      const enrolled = before.repos.some((r) => r.id === repo.id) || before.plans.some((p) => p.id === plan.id);
+      if (enrolled) {
+        if (!ctx.isTechnician(session)) throw new CofreError('error.technicianRequired');
+        const after = ctx.policy.effective(nextFrom(ctx.configStore.get())).config;
+        const changedLocks = lockedChanges(before, { ...after, modno: before.modno }, ctx.policy.policy);
+        if (changedLocks.length > 0) throw new CofreError('error.lockedByPolicy', { detail: changedLocks.join(', ') });
+      }
+      const result = await testConnection(ctx, repo, secrets);
+      if (!result.ok && result.cause !== 'no-repository') {
+        throw new CofreError(`cause.${result.cause ?? 'unknown'}` as MessageKey, { cause: result.cause ?? 'unknown' });
+      }
+      const current = ctx.configStore.get();
+      const next = nextFrom(current);
       if (restUsername) await ctx.options.secrets.set(repoEnvKey(repo.id, 'RESTIC_REST_USERNAME'), restUsername);
       if (restPassword) await ctx.options.secrets.set(repoEnvKey(repo.id, 'RESTIC_REST_PASSWORD'), restPassword);
       await ctx.configStore.update(next, current.modno);

@@ -3,6 +3,7 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { processSecrets } from '../process-secrets.js';
 import { makeRedactor } from '../restic/index.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -23,6 +24,8 @@ export class AgentLog {
 
   constructor(private readonly options: LogOptions) {
     if (options.file) mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+    // Secrets handed to the process (technician password, serve token) are known from the start.
+    this.addSecrets(processSecrets());
   }
 
   addSecrets(values: Iterable<string | undefined>): void {

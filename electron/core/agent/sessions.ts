@@ -1,7 +1,9 @@
 // Sessions of the faces that call the agent. A session becomes "technician" after the technician
-// password was verified and stays so until logout or 30 idle minutes.
-import { randomUUID } from 'node:crypto';
+// password was verified and stays so until logout or 30 idle minutes. Sessions exist only when a
+// face creates one (create()); ids are 256 random bits, so nobody can name another's session.
+import { randomBytes } from 'node:crypto';
 import type { SessionRef } from '../api.js';
+import { CofreError } from '../errors.js';
 
 interface SessionState {
   technicianUntil: number;
@@ -13,11 +15,13 @@ export class Sessions {
   constructor(
     private readonly now: () => number = Date.now,
     private readonly idleMs = 30 * 60_000,
+    private readonly maxSessions = 4096,
   ) {}
 
   create(options: { technician?: boolean } = {}): SessionRef {
-    const id = randomUUID();
+    const id = randomBytes(32).toString('base64url');
     this.sessions.set(id, { technicianUntil: options.technician ? Number.POSITIVE_INFINITY : 0 });
+    this.bound();
     return { id };
   }
 
@@ -28,10 +32,11 @@ export class Sessions {
     return true;
   }
 
+  /** Only a session this object created can be elevated: an unknown id stays nobody. */
   elevate(ref: SessionRef): void {
-    const state = this.sessions.get(ref.id) ?? { technicianUntil: 0 };
+    const state = this.sessions.get(ref.id);
+    if (!state) throw new CofreError('agent.unknownSession');
     state.technicianUntil = this.now() + this.idleMs;
-    this.sessions.set(ref.id, state);
   }
 
   drop(ref: SessionRef): void {
@@ -41,5 +46,15 @@ export class Sessions {
 
   known(ref: SessionRef): boolean {
     return this.sessions.has(ref.id);
+  }
+
+  /** Keeps the table bounded (every HTTP tab and CLI process makes one): oldest plain sessions go first. */
+  private bound(): void {
+    if (this.sessions.size <= this.maxSessions) return;
+    for (const [id, state] of this.sessions) {
+      if (this.sessions.size <= this.maxSessions) break;
+      if (state.technicianUntil <= this.now()) this.sessions.delete(id);
+    }
+    while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value as string);
   }
 }

@@ -34,42 +34,61 @@ export interface StatusInput {
 const severity: Record<PlanState, number> = { ok: 0, running: 1, paused: 2, never: 3, warning: 4, overdue: 5, failed: 6 };
 const dayMs = 86_400_000;
 
+/**
+ * A recorded time later than now can only come from a clock that ran ahead: show it as now and
+ * flag the skew, never "last backup: in 5 hours".
+ */
+function clampToNow(at: string | null, now: Date): { at: string | null; skewed: boolean } {
+  if (at === null) return { at, skewed: false };
+  const ms = Date.parse(at);
+  return ms > now.getTime() ? { at: now.toISOString(), skewed: true } : { at, skewed: false };
+}
+
 export function derivePlanStatus(plan: StatusInput['plans'][number], input: StatusInput): PlanStatus {
   const history = input.lastByPlan.get(plan.id);
+  // Health is judged by the last *completed* attempt; an interrupted or cancelled one after it
+  // proves nothing either way and is only shown as the last outcome.
   const attempt = history?.lastAttempt ?? null;
+  const latest = history?.latest ?? attempt;
   const success = history?.lastSuccess ?? null;
   const running = input.running.get(plan.id) ?? null;
   const paused = !!input.pausedUntil && input.pausedUntil.getTime() > input.now.getTime();
-  const lastSuccessMs = success ? Date.parse(success.startedAt) : null;
+  const successAt = clampToNow(success?.startedAt ?? null, input.now);
+  const attemptAt = clampToNow(latest?.startedAt ?? null, input.now);
+  const lastSuccessMs = successAt.at ? Date.parse(successAt.at) : null;
   const overdue = input.overdueAfterDays > 0 && lastSuccessMs !== null && input.now.getTime() - lastSuccessMs > input.overdueAfterDays * dayMs;
-  const outcome = attempt && attempt.status !== 'pending' && attempt.status !== 'running' ? attempt.status : null;
-  const troubled = outcome === 'failure' || outcome === 'warning';
+  const finished = (op: typeof attempt) => (op && op.status !== 'pending' && op.status !== 'running' ? op.status : null);
+  const health = finished(attempt);
+  const outcome = finished(latest) ?? health;
+  const troubled = health === 'failure' || health === 'warning';
 
   let state: PlanState;
   if (running) state = 'running';
-  else if (outcome === 'failure') state = 'failed';
+  else if (health === 'failure') state = 'failed';
   else if (overdue) state = 'overdue';
-  else if (outcome === 'warning') state = 'warning';
+  else if (health === 'warning') state = 'warning';
   else if (paused) state = 'paused';
   else if (!success) state = 'never';
   else state = 'ok';
 
   const nextRun = input.nextRunByPlan.get(plan.id) ?? null;
+  const skewed = successAt.skewed || attemptAt.skewed;
   return {
     planId: plan.id,
     repoId: plan.repo,
     paths: plan.paths ?? [],
     state,
-    lastSuccessAt: success?.startedAt ?? null,
-    lastAttemptAt: attempt?.startedAt ?? null,
+    lastSuccessAt: successAt.at,
+    lastAttemptAt: attemptAt.at,
     lastOutcome: outcome,
-    lastCause: troubled ? (attempt?.cause ?? (outcome === 'warning' ? 'partial' : null)) : null,
+    lastCause: troubled ? (attempt?.cause ?? (health === 'warning' ? 'partial' : null)) : null,
     lastMessage: troubled ? (attempt?.message ?? null) : null,
     lastBackupBytes: success?.totalBytes ?? null,
     nextRunAt: nextRun ? nextRun.toISOString() : null,
     overdue,
     managed: input.managedPlanIds?.has(plan.id) ?? false,
     running: running ? { jobId: running.jobId, progress: running.progress } : null,
+    ...(skewed ? { clockSkew: true } : {}),
   };
 }
 
@@ -89,5 +108,6 @@ export function deriveStatus(input: StatusInput): AgentStatus {
     pausedUntil: paused ? paused.toISOString() : null,
     plans,
     generatedAt: input.now.toISOString(),
+    ...(plans.some((plan) => plan.clockSkew) ? { clockSkew: true } : {}),
   };
 }

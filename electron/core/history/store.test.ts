@@ -141,7 +141,8 @@ describe('HistoryStore', () => {
     const oldForget = store.record({ type: 'forget', planId: 'archive', repoId: 'nas', trigger: 'schedule', startedAt: minutes(-399 * day) });
     store.finish(oldForget, { status: 'success' });
     const stuck = store.record({ type: 'check', repoId: 'nas', trigger: 'schedule', startedAt: minutes(-500 * day) });
-    for (let i = 0; i < 20; i += 1) {
+    // Recorded in the order they happened: the last recorded row is the plan's last attempt.
+    for (let i = 19; i >= 0; i -= 1) {
       store.finish(store.record({ type: 'backup', planId: 'docs', repoId: 'nas', trigger: 'schedule', startedAt: minutes(-i * 60) }), { status: 'success' });
     }
     expect(store.prune({ keepDays: 365, keepMax: 10 })).toBe(11); // the old forget + the 10 oldest docs rows

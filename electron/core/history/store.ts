@@ -44,6 +44,7 @@ interface Row {
 }
 
 const schemaVersion = 1;
+const completed = new Set(['success', 'warning', 'failure']);
 const maxPageSize = 1000;
 
 const schema = `
@@ -258,23 +259,33 @@ export class HistoryStore {
     return { items, total, nextCursor: hasMore && last ? `${last.started_at}.${last.id}` : null };
   }
 
-  /** Last finished backup and last successful one of each plan (all plans in history, or the ones given). */
+  /**
+   * Per plan: last completed backup, last successful one and last finished one of any outcome.
+   * Ordered by id (insertion order): an attempt recorded while the clock ran hours ahead must not
+   * stay "the latest" once the clock is corrected.
+   */
   lastByPlan(planIds?: readonly string[]): Map<string, PlanHistory> {
     const ids = planIds ?? this.planIds();
-    const attempt = this.db.prepare(
+    const latest = this.db.prepare(
       `SELECT * FROM operations WHERE plan_id = ? AND type = 'backup' AND status NOT IN ('pending', 'running')
-       ORDER BY started_at DESC, id DESC LIMIT 1`,
+       ORDER BY id DESC LIMIT 1`,
+    );
+    const attempt = this.db.prepare(
+      `SELECT * FROM operations WHERE plan_id = ? AND type = 'backup' AND status IN ('success', 'warning', 'failure')
+       ORDER BY id DESC LIMIT 1`,
     );
     const success = this.db.prepare(
       `SELECT * FROM operations WHERE plan_id = ? AND type = 'backup' AND status IN ('success', 'warning')
-       ORDER BY started_at DESC, id DESC LIMIT 1`,
+       ORDER BY id DESC LIMIT 1`,
     );
     const result = new Map<string, PlanHistory>();
     for (const id of ids) {
-      const a = attempt.get(id) as Row | undefined;
+      const l = latest.get(id) as Row | undefined;
+      const a = l && completed.has(l.status) ? l : (attempt.get(id) as Row | undefined);
       const s = a && (a.status === 'success' || a.status === 'warning') ? a : (success.get(id) as Row | undefined);
       result.set(id, {
         lastAttempt: a ? fromRow(a) : null,
+        latest: l ? fromRow(l) : null,
         lastSuccess: s ? fromRow(s) : null,
         lastAttemptAt: a ? iso(a.started_at) : null,
         lastSuccessAt: s ? iso(s.started_at) : null,
@@ -336,6 +347,7 @@ export class HistoryStore {
       for (const h of this.lastByPlan().values()) {
         if (h.lastAttempt) keep.add(h.lastAttempt.id);
         if (h.lastSuccess) keep.add(h.lastSuccess.id);
+        if (h.latest) keep.add(h.latest.id);
       }
       return this.db.prepare(
         `DELETE FROM operations

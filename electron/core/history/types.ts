@@ -83,9 +83,15 @@ export interface HistoryPage {
   nextCursor: string | null;
 }
 
-/** What the status needs per plan: the last finished backup and the last one that made a snapshot. */
+/**
+ * What the status needs per plan, each "last" by the order rows were recorded (their id), never by
+ * wall time alone: a row written while the clock ran ahead must not outrank later ones.
+ */
 export interface PlanHistory {
+  /** Last *completed* backup (success, warning or failure): the one health is judged by. */
   lastAttempt: Operation | null;
+  /** Last finished backup of any outcome (interrupted and cancelled included), shown as such. */
+  latest?: Operation | null;
   /** Latest `success` or `warning` backup: a partial backup still made a snapshot. */
   lastSuccess: Operation | null;
   /** Shortcuts: start of the two operations above (ISO) or null. */

@@ -71,13 +71,24 @@ export function chooseShell(script: string): { shell: string[]; body: string } {
   };
 }
 
-/** The agent's environment minus restic's own variables, which could carry repository secrets. */
-function inheritedEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^RESTIC_/i.test(key)) env[key] = value;
+/**
+ * What a command hook may see of the agent's environment: just enough to find programs, the
+ * user's folders and the language. Everything else (COFRE_TECHNICIAN_PASSWORD, COFRE_SERVE_TOKEN,
+ * RESTIC_*, cloud keys, whatever the user's session exports) stays out: a hook's output lands in a
+ * history row that any end user can read. Backrest's hook variables are added by the caller.
+ */
+const passedThrough = isWindows
+  ? ['PATH', 'PATHEXT', 'USERPROFILE', 'HOMEDRIVE', 'HOMEPATH', 'APPDATA', 'LOCALAPPDATA', 'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'TEMP', 'TMP', 'USERNAME', 'LANG']
+  : ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR'];
+
+export function minimalEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const wanted = new Set(passedThrough.map((name) => name.toUpperCase()));
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    // Windows variable names are case-insensitive (Path, SystemRoot).
+    if (value !== undefined && wanted.has(isWindows ? key.toUpperCase() : key)) result[key] = value;
   }
-  return env;
+  return result;
 }
 
 export async function runCommandAction(command: string, ctx: ActionContext): Promise<ActionResult> {
@@ -86,7 +97,7 @@ export async function runCommandAction(command: string, ctx: ActionContext): Pro
   const [file, ...args] = shell as [string, ...string[]];
   const subprocess = execa(file, args, {
     input: body,
-    env: { ...inheritedEnvironment(), ...hookEnvironment(ctx.event) },
+    env: { ...minimalEnvironment(), ...hookEnvironment(ctx.event) },
     extendEnv: false,
     all: true,
     reject: false,

@@ -15,6 +15,7 @@ import {
   type ActionContext,
   type ActionResult,
 } from './actions.js';
+import { processSecrets } from '../process-secrets.js';
 import { matchingHooks } from './conditions.js';
 import { stripUriCredentials, templateData, type HookEvent } from './vars.js';
 
@@ -131,7 +132,7 @@ export async function runHooks(
   const results: HookRunResult[] = [];
 
   for (const { hook, index } of selected) {
-    const secrets = [...(options.secrets ?? []), ...hookSecrets(hook)];
+    const secrets = [...(options.secrets ?? []), ...processSecrets(), ...hookSecrets(hook)];
     const clean = (text: string) => redact(text, secrets);
     const action = actionOf(hook);
     const started = Date.now();

@@ -137,12 +137,15 @@ describe('Scheduler', () => {
     ]);
   });
 
+  // Issue 15: nothing fires at once right after the jump, and the slot whose recorded start is
+  // exactly the one already run is not repeated; later slots fire (see clock-jump.test.ts).
   it('does not repeat a run when the clock is set back a day', () => {
     const h = harness([{ id: 'docs', schedule: { cron: '30 12 * * *' } }], '2026-03-10T15:00:00Z');
     h.scheduler.start();
     h.time.advanceBy(hour); // 15:30Z runs
     h.time.shiftWallClock(-day);
     h.scheduler.resume();
+    expect(h.fired).toHaveLength(1);
     h.time.advanceBy(2 * day);
     expect(h.fired.map((f) => f.at)).toEqual(['2026-03-10T15:30:00.000Z', '2026-03-11T15:30:00.000Z']);
   });

@@ -13,6 +13,15 @@ import type { TimeZoneChoice } from './next-run.js';
 
 export interface SchedulerClock {
   now(): Date;
+  /** A clock that never jumps (ms, any origin); default performance.now(). Tells a wall-clock change from elapsed time. */
+  monotonic?(): number;
+}
+
+/** The wall clock moved back: what it said, what it says now, by how much. */
+export interface ClockJump {
+  expectedAt: Date;
+  now: Date;
+  backwardMs: number;
 }
 
 export type SetTimer = (callback: () => void, ms: number) => unknown;
@@ -42,6 +51,8 @@ export interface SchedulerOptions {
   timeZone?: TimeZoneChoice;
   localZone?: string;
   catchUpAfterMs?: number;
+  /** The wall clock was set back (detected against the monotonic clock): log it. Runs keep firing. */
+  onClockJump?(jump: ClockJump): void;
 }
 
 const defaultMaxTimerMs = 3_600_000;
@@ -66,6 +77,17 @@ export class Scheduler {
   private wakeAt: Date | null = null;
   /** The earliest next run found by the last full recompute (ms), possibly beyond the capped wake-up. */
   private targetAt: number | null = null;
+  /** Last (wall, monotonic) pair seen: a wall clock behind wall + elapsed monotonic time was set back. */
+  private lastSample: { wall: number; mono: number } | null = null;
+  /**
+   * Last runs recorded in the future of the current clock (it was set back). Each is read as "ran
+   * when we first saw it in the future", so the slots that come on the corrected clock fire instead
+   * of waiting, silently, until the clock catches up with the old times.
+   */
+  private readonly rebased = new Map<string, { recorded: number; as: Date }>();
+  private readonly monotonic: () => number;
+  /** Total backward jumps seen so far (ms). */
+  private backwardMs = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? { now: () => new Date() };
@@ -73,6 +95,7 @@ export class Scheduler {
     this.clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.maxTimerMs = options.maxTimerMs ?? defaultMaxTimerMs;
     this.paused = options.pausedUntil ?? null;
+    this.monotonic = options.clock?.monotonic ? () => options.clock!.monotonic!() : () => performance.now();
   }
 
   /** Starts firing; tasks already owed (missed while the agent was not running) fire now, once. */
@@ -128,10 +151,12 @@ export class Scheduler {
 
   private dueState(now: Date) {
     const state = this.options.getState();
-    const lastRun = new Map<string, Date>(state.lastRun);
+    const lastRun = new Map<string, Date>();
+    for (const [key, at] of state.lastRun) lastRun.set(key, this.rebase(key, at, now));
     for (const [key, at] of this.fired) {
+      const seen = this.rebase(key, at, now);
       const known = lastRun.get(key);
-      if (!known || known < at) lastRun.set(key, at);
+      if (!known || known < seen) lastRun.set(key, seen);
     }
     return {
       now,
@@ -143,6 +168,40 @@ export class Scheduler {
       localZone: this.options.localZone,
       catchUpAfterMs: this.options.catchUpAfterMs,
     };
+  }
+
+  /**
+   * A run recorded after the current clock's "now" happened before a backward jump. When the
+   * jump was seen, its time on the new clock is known (recorded - jump); otherwise (e.g. the agent
+   * started after the change) the best we know is "now". Either way later slots fire again.
+   */
+  private rebase(key: string, at: Date, now: Date): Date {
+    // Equal is not ahead: a run recorded at this very instant stays as it is (no double fire).
+    if (at.getTime() <= now.getTime()) {
+      if (this.rebased.get(key)?.recorded === at.getTime()) this.rebased.delete(key);
+      return at;
+    }
+    let entry = this.rebased.get(key);
+    if (!entry || at.getTime() > entry.recorded) {
+      entry = { recorded: at.getTime(), as: new Date(Math.min(now.getTime(), at.getTime() - this.backwardMs)) };
+      this.rebased.set(key, entry);
+    }
+    return entry.as;
+  }
+
+  /** Compares the wall clock with the monotonic one since the last look; reports a backward jump. */
+  private watchClock(now: Date): void {
+    const mono = this.monotonic();
+    const last = this.lastSample;
+    this.lastSample = { wall: now.getTime(), mono };
+    if (!last) return;
+    const expected = last.wall + (mono - last.mono);
+    const backwardMs = expected - now.getTime();
+    if (backwardMs <= clockJumpToleranceMs) return;
+    // Slots "already checked" on the old clock lie ahead of the new one; watching restarts now.
+    if (this.lastCheckedAt && this.lastCheckedAt.getTime() > now.getTime()) this.lastCheckedAt = now;
+    this.backwardMs += backwardMs;
+    this.options.onClockJump?.({ expectedAt: new Date(expected), now, backwardMs });
   }
 
   /** Re-entrant safe: an onDue that calls reschedule() just asks for one more pass. */
@@ -166,6 +225,7 @@ export class Scheduler {
 
   private fireDue(): void {
     const now = this.clock.now();
+    this.watchClock(now);
     if (this.paused && this.paused.getTime() <= now.getTime()) this.paused = null;
     if (this.paused) return; // lastCheckedAt stays put so slots passed during the pause catch up afterwards
     const tasks = this.tasks();

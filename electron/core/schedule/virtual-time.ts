@@ -14,6 +14,9 @@ export class VirtualTime {
 
   readonly now = (): Date => new Date(this.wall);
 
+  /** The monotonic clock timers run on (ms since the start): sleeping and clock changes do not move it. */
+  readonly monotonic = (): number => this.mono;
+
   readonly setTimer = (callback: () => void, ms: number): unknown => {
     const id = ++this.seq;
     this.timers.set(id, { at: this.mono + Math.max(0, ms), seq: id, callback });

@@ -10,6 +10,8 @@ const en = {
   'history.type.hook': 'Notification or script',
   'history.error.operationNotFound': 'There is no operation {id} in the history.',
   'history.error.badCursor': 'The history page marker is not valid; start again from the first page.',
+  'history.error.damagedMovedAside': 'The list of past backups was damaged and could not be read. It was kept as {file} and a new, empty list was started. Your backups themselves are not affected.',
+  'history.error.dataDirReadOnly': 'Cofre cannot write to its folder {folder} (read-only or no permission). Give this user write access to the folder, or choose another one with --data-dir.',
 } as const;
 
 export const historyMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
@@ -25,5 +27,7 @@ export const historyMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, 
     'history.type.hook': 'Notificação ou script',
     'history.error.operationNotFound': 'Não existe a operação {id} no histórico.',
     'history.error.badCursor': 'O marcador de página do histórico não é válido; recomece pela primeira página.',
+    'history.error.damagedMovedAside': 'A lista de backups anteriores estava danificada e não pôde ser lida. Ela foi guardada como {file} e uma lista nova, vazia, foi iniciada. Os seus backups em si não foram afetados.',
+    'history.error.dataDirReadOnly': 'O Cofre não consegue gravar na pasta {folder} (somente leitura ou sem permissão). Dê a este usuário permissão de gravação na pasta, ou escolha outra com --data-dir.',
   },
 };

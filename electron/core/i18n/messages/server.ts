@@ -7,6 +7,16 @@ const en = {
   'server.tooLarge': 'The request is too large.',
   'server.listening': 'Cofre is running. Open this address in your browser:',
   'server.stopHint': 'Press Ctrl+C to stop.',
+  'server.emptyToken': 'COFRE_SERVE_TOKEN is set but empty. Remove it (a random token is made) or set at least {min} characters.',
+  'server.shortToken': 'COFRE_SERVE_TOKEN is too short to be safe. Use at least {min} characters, or remove it and a random token is made.',
+  'server.badPort': 'The port "{port}" is not valid. Use a number from 1 to 65535 (0 picks a free one).',
+  'server.portInUse': 'Port {port} is already in use by another program. Choose another with --port, or 0 for a free one.',
+  'server.portDenied': 'This user may not open port {port}. Choose a port above 1024 with --port.',
+  'server.listenFailed': 'Cofre could not listen on port {port} ({reason}).',
+  'server.tooComplex': 'The request holds too many values (more than {max}).',
+  'server.sessionRequired': 'This call needs a session: send the x-cofre-session header with a random id of 16 to 128 letters and digits.',
+  'server.moreProblems.one': '... and {count} more problem.',
+  'server.moreProblems.other': '... and {count} more problems.',
 } as const;
 
 export const serverMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
@@ -19,5 +29,15 @@ export const serverMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, s
     'server.tooLarge': 'A solicitação é grande demais.',
     'server.listening': 'O Cofre está em execução. Abra este endereço no navegador:',
     'server.stopHint': 'Pressione Ctrl+C para parar.',
+    'server.emptyToken': 'COFRE_SERVE_TOKEN está definido, mas vazio. Remova-o (um token aleatório será criado) ou use pelo menos {min} caracteres.',
+    'server.shortToken': 'COFRE_SERVE_TOKEN é curto demais para ser seguro. Use pelo menos {min} caracteres, ou remova-o e um token aleatório será criado.',
+    'server.badPort': 'A porta "{port}" não é válida. Use um número de 1 a 65535 (0 escolhe uma livre).',
+    'server.portInUse': 'A porta {port} já está sendo usada por outro programa. Escolha outra com --port, ou 0 para uma livre.',
+    'server.portDenied': 'Este usuário não pode abrir a porta {port}. Escolha uma porta acima de 1024 com --port.',
+    'server.listenFailed': 'O Cofre não conseguiu escutar na porta {port} ({reason}).',
+    'server.tooComplex': 'A solicitação contém valores demais (mais de {max}).',
+    'server.sessionRequired': 'Esta chamada precisa de uma sessão: envie o cabeçalho x-cofre-session com um identificador aleatório de 16 a 128 letras e números.',
+    'server.moreProblems.one': '... e mais {count} problema.',
+    'server.moreProblems.other': '... e mais {count} problemas.',
   },
 };

@@ -1,0 +1,144 @@
+// Regression tests (issue 15, "the data dir heals instead of bricking the agent"): a damaged
+// history.sqlite or a read-only data dir made every command answer "Algo inesperado aconteceu"
+// with nothing in the log; a data dir that existed before stayed 0755 with history.sqlite 0644.
+// (cache/index.sqlite, the rebuildable snapshot index, belongs to the restore helper's part.)
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../electron/cli/main.js';
+import { Agent } from '../../electron/core/agent/agent.js';
+import { isOwnDataDir } from '../../electron/core/history/data-dir.js';
+import { FileSecretStore } from '../../electron/core/secrets/index.js';
+import { recordFigure } from '../support/figures.js';
+import { canMount, mountTmpfs, remount, unmount } from '../support/mounts.js';
+
+const generic = /unexpected|inesperado/i;
+let dir: string;
+const survived: string[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cofre-data-heals-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  recordFigure('hardening', { name: 'data dir faults healed or explained', kind: 'fault', tried: survived.length, held: survived.length });
+});
+
+async function cofre(dataDir: string, args: string[], lang = 'en') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['--lang', lang, '--data-dir', dataDir, '--policy', join(dir, 'none.json'), ...args], { out: (t) => out.push(t), err: (t) => err.push(t) }, { PATH: process.env.PATH, HOME: dir });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function historyRows(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM operations').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('a damaged history.sqlite', () => {
+  it('is moved aside (kept, named with the time), a fresh one started, the user told and the log says why', async () => {
+    const dataDir = join(dir, 'garbage');
+    mkdirSync(dataDir, { recursive: true });
+    const garbage = Buffer.from('this is not a database at all '.repeat(200));
+    writeFileSync(join(dataDir, 'history.sqlite'), garbage);
+    const first = await cofre(dataDir, ['status']);
+    expect(first.code).toBe(0);
+    expect(first.err).toMatch(/was damaged/);
+    expect(first.err).not.toMatch(generic);
+    const aside = readdirSync(dataDir).filter((name) => name.startsWith('history.sqlite.damaged-'));
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toMatch(/^history\.sqlite\.damaged-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
+    expect(readFileSync(join(dataDir, aside[0]!))).toEqual(garbage);
+    expect(historyRows(join(dataDir, 'history.sqlite'))).toBe(0);
+    expect(readFileSync(join(dataDir, 'logs', 'cofre.log'), 'utf8')).toMatch(/history: SQLITE_NOTADB.*moved the damaged file/);
+    // The next run finds a good history: no second copy, no notice.
+    const second = await cofre(dataDir, ['status']);
+    expect(second.err).not.toMatch(/was damaged/);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('history.sqlite.damaged-'))).toHaveLength(1);
+    survived.push('garbage history');
+  });
+
+  it('a history with intact header but trashed pages is caught too, and getAppInfo tells the user', async () => {
+    const dataDir = join(dir, 'trashed');
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, 'history.sqlite');
+    const db = new Database(file);
+    db.exec('CREATE TABLE operations (id INTEGER PRIMARY KEY, note TEXT); CREATE INDEX notes ON operations(note);');
+    const insert = db.prepare('INSERT INTO operations (note) VALUES (?)');
+    for (let i = 0; i < 2000; i += 1) insert.run(`row ${i} ${'x'.repeat(100)}`);
+    db.close();
+    const bytes = readFileSync(file);
+    bytes.fill(0xa5, 4096, bytes.length - 4096); // keep page 1 (header, schema), trash the rest
+    writeFileSync(file, bytes);
+    const agent = await Agent.create({ configPath: join(dataDir, 'config.json'), policyPath: null, dataDir, cacheDir: join(dataDir, 'cache'), locale: 'pt-BR', secrets: new FileSecretStore(join(dataDir, 'secrets.json')) });
+    try {
+      const info = await agent.call('getAppInfo', {}, agent.createSession());
+      expect(info.ok && info.value.dataProblem).toMatchObject({ code: 'history.error.damagedMovedAside' });
+      expect(info.ok && info.value.dataProblem?.message).toMatch(/danificada/);
+      const status = await agent.call('getStatus', {}, agent.createSession());
+      expect(status.ok).toBe(true);
+    } finally {
+      await agent.shutdown(5_000);
+    }
+    survived.push('trashed history');
+  });
+});
+
+describe.runIf(canMount())('a read-only data dir', () => {
+  it('gives a clear translated message naming the folder', async () => {
+    const mount = join(dir, 'ro-mount');
+    mkdirSync(mount, { recursive: true });
+    mountTmpfs(mount, '4m');
+    try {
+      const dataDir = join(mount, 'cofre');
+      expect((await cofre(dataDir, ['status'])).code).toBe(0); // creates a normal data dir
+      remount(mount, 'ro');
+      for (const [lang, words] of [['en', /cannot write to its folder/], ['pt-BR', /não consegue gravar na pasta/]] as const) {
+        const r = await cofre(dataDir, ['status'], lang);
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(words);
+        expect(r.err).toContain(dataDir);
+        expect(r.err).not.toMatch(generic);
+      }
+      survived.push('read-only data dir');
+    } finally {
+      unmount(mount);
+    }
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('a data dir that existed before', () => {
+  it('is made private on first use (0700, files 0600)', async () => {
+    const dataDir = join(dir, 'open-before');
+    mkdirSync(dataDir, { recursive: true });
+    chmodSync(dataDir, 0o755);
+    expect((await cofre(dataDir, ['status'])).code).toBe(0);
+    chmodSync(dataDir, 0o755);
+    chmodSync(join(dataDir, 'history.sqlite'), 0o644);
+    expect((await cofre(dataDir, ['status'])).code).toBe(0);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'history.sqlite')).mode & 0o777).toBe(0o600);
+    survived.push('open data dir');
+  });
+
+  it('never tightens a folder Cofre does not own (other files in it, sticky /tmp, home)', async () => {
+    const shared = join(dir, 'users-folder');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(join(shared, 'notes.txt'), 'mine');
+    chmodSync(shared, 0o755);
+    expect((await cofre(shared, ['status'])).code).toBe(0);
+    expect(statSync(shared).mode & 0o777).toBe(0o755);
+    expect(existsSync(join(shared, 'history.sqlite'))).toBe(true);
+    expect(isOwnDataDir(tmpdir())).toBe(false);
+    expect(isOwnDataDir('/tmp')).toBe(false);
+    expect(isOwnDataDir(process.env.HOME ?? '/root')).toBe(false);
+    survived.push('foreign folder untouched');
+  });
+});
