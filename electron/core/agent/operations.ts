@@ -67,6 +67,7 @@ export class Operations {
       getState: () => ({ lastRun: this.lastRuns(), running: this.runningTaskKeys() }),
       onDue: (task) => this.onDue(task),
       onError: (error) => ctx.log.error(`scheduler: ${error instanceof Error ? error.message : String(error)}`),
+      onClockJump: (jump) => ctx.log.warn(`scheduler: the clock moved back ${Math.round(jump.backwardMs / 60_000)} min (expected ${jump.expectedAt.toISOString()}, now ${jump.now.toISOString()}); scheduled runs continue`),
     });
   }
 
