@@ -99,7 +99,8 @@ describe(`restore scope follows the plans (restic ${restic.label})`, () => {
 
     const restore = await runCli([...common, 'restore', homesSnapshot, secret(), '--to', join(home, 'copia')]);
     expect(restore.code).toBe(1);
-    expect(restore.out + restore.err).toMatch(/pertence a outro usuário deste computador/);
+    expect(restore.out + restore.err).toMatch(/na pasta de outro usuário deste computador/);
+    expect(restore.out + restore.err).not.toMatch(/Confira os valores informados/);
 
     const whole = await runCli([...common, 'restore', homesSnapshot, homes, '--to', join(home, 'copia')]);
     expect(whole.code).toBe(1);

@@ -53,7 +53,9 @@ export function outOfScope(scope: RestoreScope, path: string): CofreError {
   const kind = otherProfile(scope, path) ? 'otherProfile' : 'outOfScope';
   const contact = scope.supportContact?.trim();
   const key = contact ? (`restore.error.${kind}.contact` as const) : (`restore.error.${kind}` as const);
-  return new CofreError(key, { cause: 'invalid-input', params: { path: toLocalPath(path), ...(contact ? { contact } : {}) } });
+  // No cause: the generic "check the values you entered" action would be wrong here, and the
+  // message itself already says who can help.
+  return new CofreError(key, { params: { path: toLocalPath(path), ...(contact ? { contact } : {}) } });
 }
 
 export function hostVisible(scope: RestoreScope, hostname: string): boolean {
