@@ -164,7 +164,6 @@ export function handlersFor(ctx: AgentContext): Handlers {
     },
 
     async indexStatus(_input, session) {
-      await ctx.catalog.indexInBackground(session);
       return ctx.catalog.indexStatus(session);
     },
 

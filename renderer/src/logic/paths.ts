@@ -74,3 +74,55 @@ export function groupByDay<T extends { time: string }>(items: T[]): Array<{ day:
   }
   return groups;
 }
+
+/** The folder itself, then each parent up to the root: where to land when a folder is not in another backup. */
+export function folderAndAncestors(path: string): string[] {
+  return splitBreadcrumbs(path).map((c) => c.path).reverse();
+}
+
+/** A local month key (YYYY-MM) for grouping a long timeline. */
+export function monthKey(date: Date | string): string {
+  return dayKey(date).slice(0, 7);
+}
+
+/** Groups items by local month, newest first (88 backups become a few groups, not 88 rows). */
+export function groupByMonth<T extends { time: string }>(items: T[]): Array<{ month: string; date: Date; items: T[] }> {
+  const groups: Array<{ month: string; date: Date; items: T[] }> = [];
+  for (const day of groupByDay(items)) {
+    const month = day.day.slice(0, 7);
+    const last = groups[groups.length - 1];
+    if (last && last.month === month) last.items.push(...day.items);
+    else groups.push({ month, date: day.date, items: [...day.items] });
+  }
+  return groups;
+}
+
+/**
+ * Shortens a path to about `max` characters by cutting its middle, never its end: two results
+ * `/home/ana/Documentos/2025/Ofícios/a.txt` and `/home/ana/Documentos/2026/Ofícios/a.txt` differ
+ * near the end, so the end (file name and the folders right above it) is what must stay.
+ * When `others` are given, the cut keeps the first place where this path differs from them.
+ */
+export function middleEllipsis(path: string, max: number, others: string[] = []): string {
+  if (path.length <= max) return path;
+  const parts = path.split('/');
+  let differsAt = parts.length - 1;
+  for (const other of others) {
+    if (other === path) continue;
+    const theirs = other.split('/');
+    let i = 0;
+    while (i < parts.length && parts[i] === theirs[i]) i += 1;
+    differsAt = Math.min(differsAt, i);
+  }
+  // Keep the distinguishing segment and everything after it; fill the rest from the start.
+  const tail = parts.slice(Math.min(differsAt, parts.length - 1)).join('/');
+  const room = max - tail.length - 2; // "…/"
+  if (room <= 0) {
+    if (tail.length <= max) return `…/${tail}`;
+    const keepEnd = parts[parts.length - 1]!;
+    return keepEnd.length >= max - 1 ? `…${keepEnd.slice(-(max - 1))}` : `…/${tail.slice(-(max - 2))}`;
+  }
+  const head = parts.slice(0, Math.min(differsAt, parts.length - 1)).join('/');
+  if (head.length <= room) return `${head}/${tail}`;
+  return `${head.slice(0, room)}…/${tail}`;
+}
