@@ -23,7 +23,7 @@ async function openRestore(page: Page, cofre: Cofre) {
 
 /** No sideways scrolling at tray size: the page is never wider than the window. */
 async function expectNoSidewaysScroll(page: Page) {
-  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const widths = await page.locator('html').evaluate((html) => ({ scroll: html.scrollWidth, client: html.clientWidth }));
   expect(widths.scroll).toBeLessThanOrEqual(widths.client);
 }
 

@@ -32,7 +32,7 @@ function useDebounced<T>(key: string, fn: () => Promise<T>, skip: boolean): { va
   return state;
 }
 
-export function ScheduleEditor({ value, onChange, disabled }: { value: Schedule | undefined; onChange: (s: Schedule) => void; disabled?: boolean }) {
+export function ScheduleEditor({ value, onChange, disabled, onInvalid }: { value: Schedule | undefined; onChange: (s: Schedule) => void; disabled?: boolean; onInvalid?: (text: string | null) => void }) {
   const client = useClient();
   const [form, setForm] = useState<ScheduleForm>(() => scheduleToForm(value));
   const update = (patch: Partial<ScheduleForm>) => {
@@ -40,6 +40,7 @@ export function ScheduleEditor({ value, onChange, disabled }: { value: Schedule 
     const next = patch.mode ? switchScheduleMode(form, patch.mode) : { ...form, ...patch };
     setForm(next);
     const cronProblem = next.mode === 'cron' ? validateCron(next.cron) : null;
+    onInvalid?.(cronProblem ? next.cron : null);
     if (!cronProblem) onChange(formToSchedule(next, value));
   };
   const cronProblem = form.mode === 'cron' ? validateCron(form.cron) : null;
