@@ -77,9 +77,14 @@ test('saving a repository password the connection test just refused asks first',
 
 test('"Inicializar" on an imported repository says what it did', async ({ page, cofre }) => {
   await cofre.api('importBackrest', { content: cofre.backrestConfig({ autoInitialize: false }) });
+  await page.setViewportSize({ width: 380, height: 560 });
   await openSettings(page, cofre, 'Repositórios');
   await page.getByRole('button', { name: 'Inicializar' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Repositório inicializado.' })).toBeVisible({ timeout: 60_000 });
+  // The result appears where the technician is looking: next to the button, not below the diagnostics.
+  const result = page.getByRole('status').filter({ hasText: 'Repositório inicializado.' });
+  await expect(result).toBeVisible({ timeout: 60_000 });
+  const [button, note] = await Promise.all([page.getByRole('button', { name: 'Inicializar' }).boundingBox(), result.boundingBox()]);
+  expect(note!.y - (button!.y + button!.height)).toBeLessThan(200);
   await page.screenshot({ path: screenshotPath('settings-init-result') });
   await page.getByRole('button', { name: 'Inicializar' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'O repositório já existia; nada foi alterado.' })).toBeVisible({ timeout: 60_000 });
