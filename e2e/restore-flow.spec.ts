@@ -195,8 +195,16 @@ test('with 88 backups the timeline groups by month and the search of all backups
   await expect(page.getByRole('button', { name: 'Pesquisar', exact: true })).toBeEnabled();
   // The row says the file is in more backups than the one it names.
   await expect(page.getByText(/também em \d+ backups? anteriore?s?/)).toBeVisible();
-  await page.getByRole('button', { name: 'Parar a preparação' }).click().catch(() => undefined);
+  // Ticking the result moves the timeline to the backup it will come from (the newest one).
+  await page.getByRole('checkbox', { name: 'Selecionar Planilha de custos.xlsx' }).check();
+  await expect(items.first()).toHaveAttribute('aria-pressed', 'true');
+  // Stopping keeps what is indexed and says how much the search covers.
+  await page.getByRole('button', { name: 'Parar a preparação' }).click();
   await expect(progress).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByText(/A busca cobre \d+ de 88 backups/)).toBeVisible();
+  const status = await cofre.api<{ indexed: number; total: number; running: boolean }>('indexStatus', {});
+  expect(status.running).toBe(false);
+  expect(status.indexed).toBeLessThan(88);
 
   await page.setViewportSize({ width: 360, height: 520 });
   await expectNoSidewaysScroll(page);
