@@ -41,3 +41,10 @@ describe('middleEllipsis', () => {
     expect(middleEllipsis('/a/b/c/d/e/f/g/h/Uma pasta com nome bem comprido', 20).length).toBeLessThanOrEqual(20);
   });
 });
+
+describe('middleEllipsis on one long path', () => {
+  it('keeps the start and the last folders, cutting whole folders in the middle', () => {
+    const out = middleEllipsis('/tmp/cofre-test-e2e-TrN4Ff/home/maria/Documentos/Ofícios', 34);
+    expect(out).toBe('/tmp/…/maria/Documentos/Ofícios');
+  });
+});

@@ -114,15 +114,23 @@ export function middleEllipsis(path: string, max: number, others: string[] = [])
     while (i < parts.length && parts[i] === theirs[i]) i += 1;
     differsAt = Math.min(differsAt, i);
   }
-  // Keep the distinguishing segment and everything after it; fill the rest from the start.
-  const tail = parts.slice(Math.min(differsAt, parts.length - 1)).join('/');
-  const room = max - tail.length - 2; // "…/"
-  if (room <= 0) {
-    if (tail.length <= max) return `…/${tail}`;
-    const keepEnd = parts[parts.length - 1]!;
-    return keepEnd.length >= max - 1 ? `…${keepEnd.slice(-(max - 1))}` : `…/${tail.slice(-(max - 2))}`;
+  // The distinguishing segment and everything after it always stay; then whole segments are
+  // added from the start (where the path is) and from the end backwards, while they fit.
+  let tailFrom = Math.max(1, Math.min(differsAt, parts.length - 1));
+  const tailOf = (from: number) => parts.slice(from).join('/');
+  if (tailOf(tailFrom).length + 2 > max) {
+    const tail = tailOf(tailFrom);
+    return `…${tail.slice(-(max - 1))}`;
   }
-  const head = parts.slice(0, Math.min(differsAt, parts.length - 1)).join('/');
-  if (head.length <= room) return `${head}/${tail}`;
-  return `${head.slice(0, room)}…/${tail}`;
+  const fits = (headEnd: number, from: number) => parts.slice(0, headEnd).join('/').length + 3 + tailOf(from).length <= max;
+  let headEnd = 1; // parts[0] is '' for an absolute path: the head starts as "/"
+  while (headEnd < tailFrom && fits(headEnd + 1, tailFrom)) headEnd += 1;
+  while (tailFrom - 1 > headEnd && fits(headEnd, tailFrom - 1)) tailFrom -= 1;
+  if (headEnd >= tailFrom) return path;
+  return `${parts.slice(0, headEnd).join('/')}/…/${tailOf(tailFrom)}`;
+}
+
+/** How many characters of a path fit in a results row or a dialog line at this window width. */
+export function pathRoom(width: number, wide: number): number {
+  return width < 520 ? Math.max(24, Math.floor((width - 180) / 7)) : wide;
 }

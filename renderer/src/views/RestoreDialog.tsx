@@ -6,7 +6,7 @@ import { useEffect, useId, useState } from 'react';
 import type { RestoreReport } from '../../../electron/core/api.js';
 import { formatDateTime, t } from '../../../electron/core/i18n/index.js';
 import { Dialog, ErrorNotice, Field, ProgressBar, plural, useAction } from '../components/common.js';
-import { baseName, middleEllipsis } from '../logic/paths.js';
+import { baseName, middleEllipsis, pathRoom } from '../logic/paths.js';
 import { isAbsolutePath } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
 
@@ -152,7 +152,7 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
       >
         <p className="lead">{plural('ui.restoreDialog.summary', request.paths.length, { time: when })}</p>
         <ul className="chosen-list">
-          {request.paths.slice(0, 5).map((p) => <li key={p} title={p}>{middleEllipsis(p, 44, request.paths)}</li>)}
+          {request.paths.slice(0, 5).map((p) => <li key={p} title={p}>{middleEllipsis(p, pathRoom(window.innerWidth + 60, 60), request.paths)}</li>)}
           {request.paths.length > 5 ? <li className="muted">{t('ui.restoreDialog.andMore', { count: request.paths.length - 5 })}</li> : null}
         </ul>
         {problem?.field === 'paths' ? <p className="notice notice-error inline-problem" role="alert">{problem.message}</p> : null}

@@ -7,7 +7,7 @@ import type { ApiOutput, Entry, IndexStatus, SnapshotInfo } from '../../../elect
 import { formatBytes, formatDateTime, getLocale, t } from '../../../electron/core/i18n/index.js';
 import { ApiError } from '../api/client.js';
 import { Empty, ErrorNotice, ProgressBar, Spinner, plural, useAction } from '../components/common.js';
-import { baseName, commonFolder, folderAndAncestors, groupByMonth, middleEllipsis, monthKey, parentPath, splitBreadcrumbs } from '../logic/paths.js';
+import { baseName, commonFolder, folderAndAncestors, groupByMonth, middleEllipsis, monthKey, parentPath, pathRoom, splitBreadcrumbs } from '../logic/paths.js';
 import { useClient, useStore } from '../state/store.js';
 import { RestoreDialog, type RestoreRequest } from './RestoreDialog.js';
 
@@ -511,7 +511,7 @@ function SearchResults({ results, busy, across, isSelected, toggle, toggleAll, o
                       <span className={item.type === 'dir' ? 'icon-folder' : 'icon-file'} aria-hidden="true" />
                       <span>
                         {item.name}
-                        <span className="path-hint" title={item.path}>{middleEllipsis(folders[i]!, 44, folders)}</span>
+                        <span className="path-hint" title={item.path}>{middleEllipsis(folders[i]!, pathRoom(window.innerWidth, 44), folders)}</span>
                       </span>
                     </span>
                   </td>
