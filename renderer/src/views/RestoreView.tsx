@@ -48,7 +48,7 @@ export function RestoreView() {
     setSnapshots(list);
     setSnapshotId((current) => (current && list.some((s) => s.id === current) ? current : [...list].sort((a, b) => b.time.localeCompare(a.time))[0]?.id ?? null));
     // Listing started the background index of new snapshots: show how far it has come.
-    setIndexing(await client.call('indexStatus', {}));
+    setIndexing(await client.call('indexStatus', {}).catch(() => null));
   });
   /** Opens `wanted` in this backup, or the nearest parent that exists there, or the backup's own top folder. */
   const browse = useAction(async (id: string, wanted: string | null, fallback: string) => {
