@@ -277,6 +277,32 @@ export const importUndoInfoSchema = z.object({
   changedSince: z.boolean(),
 });
 
+/** How far the background index of snapshots has come (search across all backups uses it). */
+export const indexStatusSchema = z.object({
+  /** Visible snapshots already indexed. */
+  indexed: z.number(),
+  /** Visible snapshots in all repositories (as last listed). */
+  total: z.number(),
+  /** Indexing is running (or queued) right now. */
+  running: z.boolean(),
+});
+export type IndexStatus = z.infer<typeof indexStatusSchema>;
+
+/** What a technician hands to support: no secret value in any field. */
+export const supportDiagnosticsSchema = z.object({
+  appVersion: z.string(),
+  platform: z.string(),
+  hostname: z.string(),
+  restic: z.object({ binary: z.string().nullable(), version: z.string().nullable(), capabilities: z.array(z.string()), problem: z.string().nullable() }),
+  paths: z.array(z.object({ name: z.string(), path: z.string() })),
+  policy: z.object({ status: z.enum(['none', 'file', 'invalid']), path: z.string().nullable(), problem: z.string().nullable(), locked: z.array(z.string()) }),
+  configProblems: z.array(diagnosticSchema),
+  index: indexStatusSchema,
+  /** Recent log lines, already redacted. */
+  log: z.array(z.string()),
+});
+export type SupportDiagnostics = z.infer<typeof supportDiagnosticsSchema>;
+
 // ---- methods ----------------------------------------------------------------------------------
 
 /**
@@ -325,9 +351,18 @@ export const api = {
     access: 'user',
   }),
   search: method({
-    input: z.object({ pattern: z.string().min(1).max(512), snapshotId: snapshotId.optional(), ...paging }).strict(),
+    input: z.object({
+      pattern: z.string().min(1).max(512),
+      snapshotId: snapshotId.optional(),
+      /** Across all backups: search what is already indexed now instead of waiting for the rest. */
+      indexedOnly: z.boolean().optional(),
+      ...paging,
+    }).strict(),
     output: z.object({
-      items: z.array(entrySchema.extend({ snapshotId: z.string(), snapshotTime: z.string() })),
+      /** `snapshotCount`: how many of the searched backups hold this path (the row shows the newest). */
+      items: z.array(entrySchema.extend({ snapshotId: z.string(), snapshotTime: z.string(), snapshotCount: z.number().optional() })),
+      /** Across all backups: how much was indexed when the search ran (results may grow). */
+      indexing: indexStatusSchema.optional(),
       total: z.number(),
       /** The search covered only the folders this session may restore (end users): "nothing found" means "nothing there". */
       scopeLimited: z.boolean().optional(),
@@ -342,6 +377,15 @@ export const api = {
   missingFiles: method({
     input: z.object({ snapshotId, path: absolutePath, ...paging }).strict(),
     output: z.object({ entries: z.array(entrySchema), total: z.number() }),
+    access: 'user',
+  }),
+  /** Index state of the snapshots this session may see; `cancelIndexing` stops the background run. */
+  indexStatus: method({ input: empty, output: indexStatusSchema, access: 'user' }),
+  cancelIndexing: method({ input: empty, output: ok, access: 'user' }),
+  /** Decides, before a restore is started, whether this session may do it; `problem` says why not in plain words. */
+  checkRestore: method({
+    input: z.object({ snapshotId, paths: z.array(absolutePath).min(1).max(10_000), destination: restoreDestinationSchema }).strict(),
+    output: z.object({ problem: z.object({ field: z.enum(['destination', 'paths']), message: z.string() }).nullable() }),
     access: 'user',
   }),
   restore: method({
@@ -424,6 +468,7 @@ export const api = {
     output: z.object({ repoId: z.string(), planId: z.string(), uri: z.string() }),
     access: 'user',
   }),
+  getDiagnostics: method({ input: z.object({ logLines: z.number().int().min(1).max(2000).default(200) }).strict(), output: supportDiagnosticsSchema, access: 'technician' }),
   readLog: method({ input: z.object({ limit: z.number().int().min(1).max(5000).default(500) }).strict(), output: z.object({ lines: z.array(z.string()) }), access: 'technician' }),
 } as const;
 

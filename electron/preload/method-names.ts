@@ -7,9 +7,9 @@ export const methodNames = [
   'getAppInfo', 'setPreferences', 'technicianLogin', 'technicianLogout',
   'getStatus', 'runBackup', 'listJobs', 'cancelJob', 'pause', 'resume',
   'listHistory', 'listSnapshots',
-  'browse', 'search', 'versions', 'missingFiles', 'restore',
+  'browse', 'search', 'versions', 'missingFiles', 'indexStatus', 'cancelIndexing', 'checkRestore', 'restore',
   'getConfig', 'setConfig', 'setRepoSecrets', 'testConnection', 'diagnoseConfig', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo',
-  'previewSchedule', 'previewRetention', 'previewImport', 'importBackrest', 'undoImport', 'getImportUndo', 'exportBackrest', 'enroll', 'readLog',
+  'previewSchedule', 'previewRetention', 'previewImport', 'importBackrest', 'undoImport', 'getImportUndo', 'exportBackrest', 'enroll', 'getDiagnostics', 'readLog',
 ] as const satisfies readonly ApiMethod[];
 
 type Missing = Exclude<ApiMethod, (typeof methodNames)[number]>;

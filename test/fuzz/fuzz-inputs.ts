@@ -168,6 +168,8 @@ export function validInput(method: ApiMethod, rng: Rng, world: FuzzWorld): Recor
     case 'search': return { pattern: rng.pick(['relat', '*', '**/*', '[', '\\', '%', '_', "'; DROP TABLE nodes; --", 'ação', 'ação'.normalize('NFD'), '?'.repeat(512)]) };
     case 'versions': return { path: rng.chance(0.5) ? world.file : hostilePath(rng, world) };
     case 'missingFiles': return { snapshotId: world.snapshotId, path: rng.chance(0.5) ? world.folder : hostilePath(rng, world) };
+    case 'indexStatus': case 'cancelIndexing': return {};
+    case 'checkRestore': return { snapshotId: world.snapshotId, paths: [rng.chance(0.5) ? world.file : hostilePath(rng, world)], destination: rng.chance(0.5) ? { kind: 'original' } : { kind: 'folder', path: rng.pick(['/etc', world.folder, '/']) } };
     case 'restore': return {
       snapshotId: world.snapshotId,
       paths: [rng.chance(0.7) ? world.file : hostilePath(rng, world)],
@@ -197,6 +199,7 @@ export function validInput(method: ApiMethod, rng: Rng, world: FuzzWorld): Recor
     case 'undoImport': case 'getImportUndo': return {};
     case 'exportBackrest': return { includeSecrets: rng.chance(0.5) };
     case 'enroll': return { password: 'x', paths: [hostilePath(rng, world)] };
+    case 'getDiagnostics': return { logLines: rng.pick([1, 200, 2000]) };
     case 'readLog': return { limit: rng.pick([1, 500, 5000]) };
   }
 }

@@ -2,7 +2,7 @@
 // `restic snapshots` costs a round trip to the server), scope (what an end user may see), and the
 // index that serves browse, search and versions in milliseconds. Snapshots are indexed in the
 // background after each backup and when they are first listed.
-import type { SessionRef, SnapshotInfo } from '../api.js';
+import type { IndexStatus, SessionRef, SnapshotInfo } from '../api.js';
 import type { Repo } from '../config/backrest-schema.js';
 import { CofreError } from '../errors.js';
 import type { Snapshot } from '../restic/types.js';
@@ -28,6 +28,9 @@ export class Catalog {
   readonly index: SnapshotIndex;
   private readonly listings = new Map<string, RepoListing>();
   private readonly inflight = new Map<string, Promise<Snapshot[]>>();
+  /** Per repository: snapshots waiting for the background index run, and that run's job id. */
+  private readonly pending = new Map<string, Map<string, Snapshot>>();
+  private readonly indexJobs = new Map<string, string>();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -169,25 +172,79 @@ export class Catalog {
     }
   }
 
-  /** Indexes a repository's unindexed snapshots one after another, in a lane of its own. */
+  /**
+   * Indexes a repository's unindexed snapshots one after another, in a lane of its own. Snapshots
+   * seen while the run is going join it (the queue joins a second job of the same key, so the run
+   * takes its work from a per-repository set rather than from what it was started with).
+   */
   scheduleIndexing(repo: Repo, snapshots: Snapshot[]): void {
     const missing = snapshots.filter((s) => !this.index.isIndexed(s.id));
     if (missing.length === 0) return;
-    this.ctx.queue.enqueue({
+    let pending = this.pending.get(repo.id);
+    if (!pending) this.pending.set(repo.id, (pending = new Map()));
+    for (const snapshot of missing) pending.set(snapshot.id, snapshot);
+    const handle = this.ctx.queue.enqueue({
       key: `index:${repo.id}`,
       repoId: laneOf(repo.id, 'index'),
       kind: 'index',
       trigger: 'api',
       run: async ({ signal }) => {
         const engine = await this.ctx.engines.forRepo(repo);
-        for (const snapshot of missing) {
-          if (signal.aborted) break;
-          await this.index.ensureIndexed(snapshot, engine, { signal });
+        let indexed = 0;
+        try {
+          for (;;) {
+            const work = this.pending.get(repo.id);
+            const next = work?.values().next().value;
+            if (!work || !next || signal.aborted) break;
+            work.delete(next.id);
+            if (this.index.isIndexed(next.id)) continue;
+            await this.index.ensureIndexed(next, engine, { signal });
+            indexed += 1;
+          }
+        } finally {
+          this.index.checkpoint();
+          if (this.indexJobs.get(repo.id) === handle.id) this.indexJobs.delete(repo.id);
         }
-        this.index.checkpoint();
-        return { indexed: missing.length };
+        return { indexed };
       },
     });
+    this.indexJobs.set(repo.id, handle.id);
+  }
+
+  /** Starts indexing, in the background, every visible snapshot of every repository not indexed yet. */
+  async indexInBackground(session: SessionRef): Promise<void> {
+    const scope = this.scope(session);
+    for (const repo of this.ctx.config().repos) {
+      try {
+        this.scheduleIndexing(repo, (await this.repoSnapshots(repo)).filter((s) => hostVisible(scope, s.hostname)));
+      } catch {
+        // an unreachable repository has nothing to index now; the others still do
+      }
+    }
+  }
+
+  /** How far indexing has come for the snapshots this session may see (from the cached listings). */
+  indexStatus(session: SessionRef): IndexStatus {
+    const scope = this.scope(session);
+    let indexed = 0;
+    let total = 0;
+    for (const repo of this.ctx.config().repos) {
+      const listing = this.listings.get(repo.id);
+      for (const snapshot of listing?.snapshots ?? []) {
+        if (!hostVisible(scope, snapshot.hostname)) continue;
+        total += 1;
+        if (this.index.isIndexed(snapshot.id)) indexed += 1;
+      }
+    }
+    const running = [...this.indexJobs.values()].some((id) => this.ctx.queue.get(id) !== undefined);
+    return { indexed, total, running: running && indexed < total };
+  }
+
+  /** Stops the background indexing; what is indexed stays, the rest resumes when snapshots are listed again. */
+  cancelIndexing(): void {
+    this.pending.clear();
+    for (const id of this.indexJobs.values()) this.ctx.queue.cancel(id);
+    this.indexJobs.clear();
   }
 
   /**

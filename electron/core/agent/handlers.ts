@@ -19,6 +19,7 @@ import { scopeLimited } from '../restore/scope.js';
 import { fromLocalPath, parseSnapshotPath } from '../restore/snapshot-path.js';
 import type { AgentContext } from './agent.js';
 import { diagnoseSettings, testConnection } from './connection.js';
+import { checkRestore, supportDiagnostics } from './support.js';
 import { importUndoInfo, previewImport, runImport, undoImport } from './import-handlers.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>, session: SessionRef) => Promise<ApiOutput<M>> };
@@ -151,14 +152,18 @@ export function handlersFor(ctx: AgentContext): Handlers {
 
     async search(input, session) {
       requireCapability('restore');
-      if (!input.snapshotId) await ctx.catalog.ensureAllIndexed(session);
+      // Across all backups, the app searches what is indexed now and shows how far indexing has
+      // come, instead of blocking until every snapshot is indexed (scripts still wait for all).
+      if (!input.snapshotId && input.indexedOnly) await ctx.catalog.indexInBackground(session);
+      else if (!input.snapshotId) await ctx.catalog.ensureAllIndexed(session);
       const snapshotIds = input.snapshotId ? [await ctx.catalog.ensureIndexed(session, input.snapshotId)] : undefined;
       const scope = ctx.catalog.scope(session);
       const page = ctx.catalog.index.search(scope, input.pattern, { snapshotIds, limit: input.limit, offset: input.offset });
       return {
-        items: page.items.map((hit) => ({ ...toEntry(hit), snapshotId: hit.snapshotId, snapshotTime: hit.snapshotTime })),
+        items: page.items.map((hit) => ({ ...toEntry(hit), snapshotId: hit.snapshotId, snapshotTime: hit.snapshotTime, snapshotCount: hit.snapshotCount })),
         total: page.total,
         scopeLimited: scopeLimited(scope),
+        ...(input.snapshotId ? {} : { indexing: ctx.catalog.indexStatus(session) }),
       };
     },
 
@@ -174,6 +179,19 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const snapshotId = await ctx.catalog.ensureIndexed(session, input.snapshotId);
       const found = ctx.catalog.index.missingFiles(ctx.catalog.scope(session), snapshotId, parseSnapshotPath(toSnapshotForm(input.path)), { limit: input.offset + input.limit });
       return { entries: found.items.slice(input.offset).map(toEntry), total: found.items.length + (found.truncated ? 1 : 0) };
+    },
+
+    async indexStatus(_input, session) {
+      return ctx.catalog.indexStatus(session);
+    },
+
+    async cancelIndexing() {
+      ctx.catalog.cancelIndexing();
+      return { ok: true as const };
+    },
+
+    async checkRestore(input, session) {
+      return checkRestore(ctx, session, input);
     },
 
     async restore(input, session) {
@@ -335,6 +353,10 @@ export function handlersFor(ctx: AgentContext): Handlers {
       }
       await rememberGuid(ctx, ctx.repo(repo.id));
       return { repoId: repo.id, planId: plan.id, uri };
+    },
+
+    async getDiagnostics(input, session) {
+      return supportDiagnostics(ctx, session, input.logLines);
     },
 
     async readLog(input) {

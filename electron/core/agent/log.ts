@@ -3,8 +3,23 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { catalog } from '../i18n/catalog.js';
 import { processSecrets } from '../process-secrets.js';
 import { makeRedactor } from '../restic/index.js';
+
+let messageWords: Set<string> | undefined;
+/** Every word of Cofre's own messages, in both languages: text Cofre writes, never a secret to mask. */
+export function ordinaryWords(): ReadonlySet<string> {
+  if (!messageWords) {
+    messageWords = new Set();
+    for (const messages of Object.values(catalog)) {
+      for (const text of Object.values(messages)) {
+        for (const word of text.replace(/\{[^}]*\}/g, ' ').toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word.length >= 6) messageWords.add(word);
+      }
+    }
+  }
+  return messageWords;
+}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -36,7 +51,7 @@ export class AgentLog {
         changed = true;
       }
     }
-    if (changed) this.redact = makeRedactor([...this.secrets]);
+    if (changed) this.redact = makeRedactor([...this.secrets], { ordinaryWords: ordinaryWords() });
   }
 
   /** Redacts arbitrary text with every secret known so far (for errors and history rows too). */

@@ -74,3 +74,63 @@ export function groupByDay<T extends { time: string }>(items: T[]): Array<{ day:
   }
   return groups;
 }
+
+/** The folder itself, then each parent up to the root: where to land when a folder is not in another backup. */
+export function folderAndAncestors(path: string): string[] {
+  return splitBreadcrumbs(path).map((c) => c.path).reverse();
+}
+
+/** A local month key (YYYY-MM) for grouping a long timeline. */
+export function monthKey(date: Date | string): string {
+  return dayKey(date).slice(0, 7);
+}
+
+/** Groups items by local month, newest first (88 backups become a few groups, not 88 rows). */
+export function groupByMonth<T extends { time: string }>(items: T[]): Array<{ month: string; date: Date; items: T[] }> {
+  const groups: Array<{ month: string; date: Date; items: T[] }> = [];
+  for (const day of groupByDay(items)) {
+    const month = day.day.slice(0, 7);
+    const last = groups[groups.length - 1];
+    if (last && last.month === month) last.items.push(...day.items);
+    else groups.push({ month, date: day.date, items: [...day.items] });
+  }
+  return groups;
+}
+
+/**
+ * Shortens a path to about `max` characters by cutting its middle, never its end: two results
+ * `/home/ana/Documentos/2025/Ofícios/a.txt` and `/home/ana/Documentos/2026/Ofícios/a.txt` differ
+ * near the end, so the end (file name and the folders right above it) is what must stay.
+ * When `others` are given, the cut keeps the first place where this path differs from them.
+ */
+export function middleEllipsis(path: string, max: number, others: string[] = []): string {
+  if (path.length <= max) return path;
+  const parts = path.split('/');
+  let differsAt = parts.length - 1;
+  for (const other of others) {
+    if (other === path) continue;
+    const theirs = other.split('/');
+    let i = 0;
+    while (i < parts.length && parts[i] === theirs[i]) i += 1;
+    differsAt = Math.min(differsAt, i);
+  }
+  // The distinguishing segment and everything after it always stay; then whole segments are
+  // added from the start (where the path is) and from the end backwards, while they fit.
+  let tailFrom = Math.max(1, Math.min(differsAt, parts.length - 1));
+  const tailOf = (from: number) => parts.slice(from).join('/');
+  if (tailOf(tailFrom).length + 2 > max) {
+    const tail = tailOf(tailFrom);
+    return `…${tail.slice(-(max - 1))}`;
+  }
+  const fits = (headEnd: number, from: number) => parts.slice(0, headEnd).join('/').length + 3 + tailOf(from).length <= max;
+  let headEnd = 1; // parts[0] is '' for an absolute path: the head starts as "/"
+  while (headEnd < tailFrom && fits(headEnd + 1, tailFrom)) headEnd += 1;
+  while (tailFrom - 1 > headEnd && fits(headEnd, tailFrom - 1)) tailFrom -= 1;
+  if (headEnd >= tailFrom) return path;
+  return `${parts.slice(0, headEnd).join('/')}/…/${tailOf(tailFrom)}`;
+}
+
+/** How many characters of a path fit in a results row or a dialog line at this window width. */
+export function pathRoom(width: number, wide: number): number {
+  return width < 520 ? Math.max(24, Math.floor((width - 180) / 7)) : wide;
+}

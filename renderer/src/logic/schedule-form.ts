@@ -90,3 +90,41 @@ export function formToSchedule(form: ScheduleForm, previous?: Schedule): Schedul
       return { ...rest, cron: form.cron.trim(), clock };
   }
 }
+
+/**
+ * Changes the editor's mode keeping what the schedule means. Switching to "Personalizado (cron)"
+ * writes the current schedule as cron (daily at 09:30 becomes `30 9 * * *`) instead of dropping it;
+ * switching from cron to a friendly mode picks up the time a simple cron expression names.
+ */
+export function switchScheduleMode(form: ScheduleForm, mode: ScheduleMode): ScheduleForm {
+  if (mode === form.mode) return form;
+  if (mode === 'cron') return { ...form, mode, cron: cronOf(form) };
+  if (form.mode === 'cron') {
+    const parsed = scheduleToForm({ cron: form.cron });
+    const time = parsed.mode === 'cron' ? {} : { minute: parsed.minute, hour: parsed.hour, ...(parsed.mode === 'weekly' ? { weekdays: parsed.weekdays } : {}) };
+    return { ...form, ...time, mode };
+  }
+  return { ...form, mode };
+}
+
+function cronOf(form: ScheduleForm): string {
+  switch (form.mode) {
+    case 'hourly':
+    case 'daily':
+    case 'weekly':
+      return formToSchedule(form).cron ?? form.cron;
+    case 'everyHours': {
+      const n = Math.max(1, Math.round(form.everyHours));
+      if (n < 24) return n === 1 ? `${form.minute} * * * *` : `${form.minute} */${n} * * *`;
+      const days = Math.round(n / 24);
+      return days === 1 ? `${form.minute} ${form.hour} * * *` : `${form.minute} ${form.hour} */${days} * *`;
+    }
+    case 'everyDays': {
+      const n = Math.max(1, Math.round(form.everyDays));
+      return n === 1 ? `${form.minute} ${form.hour} * * *` : `${form.minute} ${form.hour} */${n} * *`;
+    }
+    case 'disabled':
+    case 'cron':
+      return form.cron;
+  }
+}

@@ -1,9 +1,12 @@
 // The restore dialog: where to put the files, what to do when a file already exists, then live
 // progress and the final report. Keep-both is preselected: nothing is overwritten by surprise.
-import { useId, useState } from 'react';
+// Whether this person may restore here is asked before starting (checkRestore), so a refusal is
+// said inline, next to the choice it concerns, and nothing chosen in the dialog is lost.
+import { useEffect, useId, useState } from 'react';
 import type { RestoreReport } from '../../../electron/core/api.js';
 import { formatDateTime, t } from '../../../electron/core/i18n/index.js';
 import { Dialog, ErrorNotice, Field, ProgressBar, plural, useAction } from '../components/common.js';
+import { baseName, middleEllipsis, pathRoom } from '../logic/paths.js';
 import { isAbsolutePath } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
 
@@ -15,7 +18,8 @@ export interface RestoreRequest {
 
 type Conflict = 'keep-both' | 'replace' | 'skip';
 
-export function RestoreDialog({ request, onClose }: { request: RestoreRequest; onClose: (done: boolean) => void }) {
+/** `done`: false = closed without restoring; true = finished; a string = finished, and what to tell the user where focus lands. */
+export function RestoreDialog({ request, onClose }: { request: RestoreRequest; onClose: (done: boolean | string) => void }) {
   const client = useClient();
   const appInfo = useStore((s) => s.appInfo)!;
   const desktop = client.desktop;
@@ -24,18 +28,52 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
   const [conflict, setConflict] = useState<Conflict>('keep-both');
   const [jobId, setJobId] = useState<string | null>(null);
   const [touched, setTouched] = useState(false);
+  const [missingOnly, setMissingOnly] = useState(false);
+  const [restoredPaths, setRestoredPaths] = useState<string[]>(request.paths);
+  const [problem, setProblem] = useState<{ field: 'destination' | 'paths' | 'missing'; message: string } | null>(null);
   const job = useStore((s) => (jobId ? s.jobs[jobId] : undefined));
   const finished = useStore((s) => (jobId ? s.finished[jobId] : undefined));
   const groupName = useId();
   const conflictName = useId();
 
+  const destination = () => (where === 'original' ? { kind: 'original' as const } : { kind: 'folder' as const, path: folder.trim() });
+  const check = useAction(async () => {
+    const out = await client.call('checkRestore', { snapshotId: request.snapshotId, paths: request.paths, destination: destination() });
+    setProblem(out.problem);
+    return out.problem === null;
+  });
+  // Only the files missing on this computer: asked of the index now, so the count is shown first.
+  const missing = useAction(async () => {
+    const found: string[] = [];
+    for (const path of request.paths) {
+      for (let offset = 0; offset < 10_000; ) {
+        const out = await client.call('missingFiles', { snapshotId: request.snapshotId, path, limit: 1000, offset });
+        found.push(...out.entries.map((e) => e.path));
+        offset += out.entries.length;
+        if (out.entries.length < 1000) break;
+      }
+    }
+    return found;
+  });
+  const [missingCount, setMissingCount] = useState<number | null>(null);
+  useEffect(() => {
+    if (!missingOnly || where !== 'original') return;
+    void missing.run().then((found) => setMissingCount(found?.length ?? null));
+  }, [missingOnly, where]);
   const start = useAction(async () => {
-    const out = await client.call('restore', {
-      snapshotId: request.snapshotId,
-      paths: request.paths,
-      destination: where === 'original' ? { kind: 'original' } : { kind: 'folder', path: folder.trim() },
-      conflict,
-    });
+    if (!(await check.run())) return;
+    let paths = request.paths;
+    const onlyMissing = missingOnly && where === 'original';
+    if (onlyMissing) {
+      paths = (await missing.run()) ?? [];
+      setMissingCount(paths.length);
+      if (paths.length === 0) {
+        setProblem({ field: 'missing', message: t('ui.restoreDialog.nothingMissing') });
+        return;
+      }
+    }
+    const out = await client.call('restore', { snapshotId: request.snapshotId, paths, destination: destination(), conflict: onlyMissing ? 'skip' : conflict });
+    setRestoredPaths(paths);
     setJobId(out.jobId);
   });
   const cancel = useAction(async () => {
@@ -51,9 +89,21 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
   const when = request.snapshotTime ? formatDateTime(request.snapshotTime) : request.snapshotId.slice(0, 8);
 
   if (finished) {
+    const succeeded = finished.status === 'success' || finished.status === 'warning';
+    const names = restoredPaths.map((p) => baseName(p));
+    const note = succeeded ? plural('ui.restoreDialog.restoredNote', names.length, { name: names[0] ?? '', time: when }) : true;
     return (
-      <Dialog title={t(finished.status === 'success' || finished.status === 'warning' ? 'ui.restoreDialog.doneTitle' : finished.status === 'cancelled' ? 'ui.restoreDialog.cancelledTitle' : 'ui.restoreDialog.failedTitle')} onClose={() => onClose(true)}>
+      <Dialog title={t(succeeded ? 'ui.restoreDialog.doneTitle' : finished.status === 'cancelled' ? 'ui.restoreDialog.cancelledTitle' : 'ui.restoreDialog.failedTitle')} onClose={() => onClose(note)}>
         {finished.error ? <ErrorNotice error={finished.error} /> : null}
+        {succeeded ? (
+          <>
+            <p>{plural('ui.restoreDialog.doneWhat', names.length, { time: when })}</p>
+            <ul className="chosen-list">
+              {restoredPaths.slice(0, 5).map((p) => <li key={p} title={p}>{baseName(p)}</li>)}
+              {restoredPaths.length > 5 ? <li className="muted">{t('ui.restoreDialog.andMore', { count: restoredPaths.length - 5 })}</li> : null}
+            </ul>
+          </>
+        ) : null}
         {finished.status === 'cancelled' ? <p>{t('ui.restoreDialog.cancelledText')}</p> : null}
         {finished.restoreReport ? <ReportView report={finished.restoreReport} /> : null}
         <div className="dialog-actions">
@@ -67,7 +117,7 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
               {t('ui.restoreDialog.openReplaced')}
             </button>
           ) : null}
-          <button type="button" className="btn btn-primary" onClick={() => onClose(true)}>{t('ui.restoreDialog.finish')}</button>
+          <button type="button" className="btn btn-primary" onClick={() => onClose(note)}>{t('ui.restoreDialog.finish')}</button>
         </div>
       </Dialog>
     );
@@ -77,7 +127,7 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
     const progress = job?.progress ?? null;
     return (
       <Dialog title={t('ui.restoreDialog.runningTitle')} onClose={() => undefined}>
-        <p>{plural('ui.restoreDialog.runningText', request.paths.length, { time: when })}</p>
+        <p>{plural('ui.restoreDialog.runningText', restoredPaths.length, { time: when })}</p>
         <ProgressBar value={progress?.percentDone ?? 0} label={t('ui.restoreDialog.progressLabel')} />
         <p className="progress-line">
           <strong>{t('ui.common.percent', { percent: Math.round((progress?.percentDone ?? 0) * 100) })}</strong>
@@ -102,21 +152,22 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
       >
         <p className="lead">{plural('ui.restoreDialog.summary', request.paths.length, { time: when })}</p>
         <ul className="chosen-list">
-          {request.paths.slice(0, 5).map((p) => <li key={p} title={p}>{p}</li>)}
+          {request.paths.slice(0, 5).map((p) => <li key={p} title={p}>{middleEllipsis(p, pathRoom(window.innerWidth + 60, 60), request.paths)}</li>)}
           {request.paths.length > 5 ? <li className="muted">{t('ui.restoreDialog.andMore', { count: request.paths.length - 5 })}</li> : null}
         </ul>
+        {problem?.field === 'paths' ? <p className="notice notice-error inline-problem" role="alert">{problem.message}</p> : null}
 
         <fieldset className="choice-group">
           <legend>{t('ui.restoreDialog.where')}</legend>
           <label className="choice">
-            <input type="radio" name={groupName} checked={where === 'original'} onChange={() => setWhere('original')} />
+            <input type="radio" name={groupName} checked={where === 'original'} onChange={() => { setWhere('original'); setProblem(null); }} />
             <span>
               <strong>{t('ui.restoreDialog.original')}</strong>
               <span className="choice-hint">{t('ui.restoreDialog.originalHint')}</span>
             </span>
           </label>
           <label className="choice">
-            <input type="radio" name={groupName} checked={where === 'folder'} onChange={() => setWhere('folder')} />
+            <input type="radio" name={groupName} checked={where === 'folder'} onChange={() => { setWhere('folder'); setProblem(null); }} />
             <span>
               <strong>{t('ui.restoreDialog.otherFolder')}</strong>
               <span className="choice-hint">{t('ui.restoreDialog.otherFolderHint')}</span>
@@ -124,8 +175,24 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
           </label>
           {where === 'folder' ? (
             <div className="row gap-s align-end indent">
-              <Field label={t('ui.restoreDialog.folder')} problem={folderProblem}>
-                {(props) => <input {...props} type="text" value={folder} placeholder={appInfo.homeDir} onChange={(e) => setFolder(e.target.value)} onBlur={() => setTouched(true)} />}
+              <Field label={t('ui.restoreDialog.folder')} problem={folderProblem ?? (problem?.field === 'destination' ? problem.message : null)}>
+                {(props) => (
+                  <input
+                    {...props}
+                    type="text"
+                    value={folder}
+                    placeholder={appInfo.homeDir}
+                    onChange={(e) => {
+                      setFolder(e.target.value);
+                      if (problem?.field === 'destination') setProblem(null);
+                    }}
+                    onBlur={() => {
+                      setTouched(true);
+                      // Decided as soon as the folder is typed, not after pressing Restore.
+                      if (folder.trim() && isAbsolutePath(folder.trim())) void check.run();
+                    }}
+                  />
+                )}
               </Field>
               {desktop?.pickFolder ? (
                 <button type="button" className="btn btn-secondary" onClick={() => void pick.run()}>{t('ui.restoreDialog.choose')}</button>
@@ -134,6 +201,21 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
           ) : null}
         </fieldset>
 
+        {where === 'original' ? (
+          <label className="choice choice-check">
+            <input type="checkbox" checked={missingOnly} onChange={(e) => { setMissingOnly(e.target.checked); setProblem(null); }} />
+            <span>
+              <strong>{t('ui.restoreDialog.missingOnly')}</strong>
+              <span className="choice-hint">
+                {missingOnly && missing.busy ? t('ui.common.loading') : missingOnly && missingCount !== null ? plural('ui.restoreDialog.missingCount', missingCount) : t('ui.restoreDialog.missingOnlyHint')}
+              </span>
+            </span>
+          </label>
+        ) : null}
+        {problem?.field === 'missing' ? <p className="notice inline-problem" role="status">{problem.message}</p> : null}
+        {missing.error ? <ErrorNotice error={missing.error} /> : null}
+
+        {missingOnly && where === 'original' ? null : (<>
         <fieldset className="choice-group">
           <legend>{t('ui.restoreDialog.conflict')}</legend>
           <label className="choice">
@@ -162,11 +244,13 @@ export function RestoreDialog({ request, onClose }: { request: RestoreRequest; o
         </fieldset>
 
         <p className="explain">{t(where === 'original' ? `ui.restoreDialog.explain.original.${conflict}` : `ui.restoreDialog.explain.folder.${conflict}`)}</p>
+        </>)}
 
         {start.error ? <ErrorNotice error={start.error} /> : null}
+        {check.error ? <ErrorNotice error={check.error} /> : null}
         <div className="dialog-actions">
           <button type="button" className="btn btn-ghost" onClick={() => onClose(false)}>{t('ui.common.cancel')}</button>
-          <button type="submit" className="btn btn-primary" disabled={start.busy || (touched && !canStart)}>{t('ui.restoreDialog.start')}</button>
+          <button type="submit" className="btn btn-primary" disabled={start.busy || (touched && !canStart) || (problem !== null && problem.field !== 'missing')}>{t('ui.restoreDialog.start')}</button>
         </div>
       </form>
     </Dialog>

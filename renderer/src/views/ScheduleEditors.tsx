@@ -6,7 +6,7 @@ import { formatDateTime, getLocale, t, type MessageKey } from '../../../electron
 import type { ErrorPayload } from '../../../electron/core/errors.js';
 import { Field, toPayload } from '../components/common.js';
 import { bucketFields, formToRetention, retentionKeepsSomething, retentionToForm, type RetentionForm, type RetentionMode } from '../logic/retention-form.js';
-import { formToSchedule, scheduleToForm, type ScheduleForm, type ScheduleMode } from '../logic/schedule-form.js';
+import { formToSchedule, scheduleToForm, switchScheduleMode, type ScheduleForm, type ScheduleMode } from '../logic/schedule-form.js';
 import { validateCron } from '../logic/validate.js';
 import { useClient } from '../state/store.js';
 
@@ -32,13 +32,15 @@ function useDebounced<T>(key: string, fn: () => Promise<T>, skip: boolean): { va
   return state;
 }
 
-export function ScheduleEditor({ value, onChange, disabled }: { value: Schedule | undefined; onChange: (s: Schedule) => void; disabled?: boolean }) {
+export function ScheduleEditor({ value, onChange, disabled, onInvalid }: { value: Schedule | undefined; onChange: (s: Schedule) => void; disabled?: boolean; onInvalid?: (text: string | null) => void }) {
   const client = useClient();
   const [form, setForm] = useState<ScheduleForm>(() => scheduleToForm(value));
   const update = (patch: Partial<ScheduleForm>) => {
-    const next = { ...form, ...patch };
+    // A new mode keeps what the schedule means (daily 09:30 → cron `30 9 * * *`), not the editor's defaults.
+    const next = patch.mode ? switchScheduleMode(form, patch.mode) : { ...form, ...patch };
     setForm(next);
     const cronProblem = next.mode === 'cron' ? validateCron(next.cron) : null;
+    onInvalid?.(cronProblem ? next.cron : null);
     if (!cronProblem) onChange(formToSchedule(next, value));
   };
   const cronProblem = form.mode === 'cron' ? validateCron(form.cron) : null;

@@ -11,10 +11,11 @@ import { lines, validateId, validatePathList, validateRepoUri } from '../logic/v
 import { useClient, useStore } from '../state/store.js';
 import { ConnectionResult, HooksPanel, PreferencesPanel, TransferPanel, type Secrets } from './SettingsParts.js';
 import { RetentionEditor, ScheduleEditor } from './ScheduleEditors.js';
+import { DiagnosticsPanel } from './DiagnosticsPanel.js';
 import { RepoDiagnostics } from './RepoDiagnostics.js';
 
 type Loaded = ApiOutput<'getConfig'>;
-const tabs = ['repos', 'plans', 'hooks', 'transfer', 'preferences'] as const;
+const tabs = ['repos', 'plans', 'hooks', 'transfer', 'preferences', 'diagnostics'] as const;
 type Tab = (typeof tabs)[number];
 
 export function SettingsView() {
@@ -77,22 +78,50 @@ function SettingsEditor() {
   const [secrets, setSecrets] = useState<Record<string, Secrets>>({});
   const [tab, setTab] = useState<Tab>('repos');
   const [saved, setSaved] = useState(false);
+  // Fields whose typed text is not valid (key → text): the draft keeps the last valid value, so
+  // saving now would store something the technician did not type. Nothing is saved while any is here.
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  // Secrets the connection test just refused, per repository: saving them asks first.
+  const [rejected, setRejected] = useState<Record<string, Rejected>>({});
+  const [confirmRejected, setConfirmRejected] = useState<string[] | null>(null);
+  const setInvalidField = (key: string, text: string | null) =>
+    setInvalid((current) => {
+      if (text === null) {
+        if (!(key in current)) return current;
+        const { [key]: _gone, ...rest } = current;
+        return rest;
+      }
+      return current[key] === text ? current : { ...current, [key]: text };
+    });
 
   const load = useAction(async () => {
     const out = await client.call('getConfig', {});
     setLoaded(out);
     setDraft(structuredClone(out.config));
     setSecrets({});
+    setInvalid({});
   });
-  const dirty = Boolean(loaded && draft && (JSON.stringify(loaded.config) !== JSON.stringify(draft) || Object.keys(secrets).length > 0));
+  const dirty = Boolean(loaded && draft && (JSON.stringify(loaded.config) !== JSON.stringify(draft) || Object.keys(secrets).length > 0 || Object.keys(invalid).length > 0));
+  const invalidFields = Object.keys(invalid);
+  /** Repositories whose typed secret is exactly the one the connection test just refused. */
+  const refusedNow = () => Object.entries(secrets).filter(([repoId, s]) => {
+    const r = rejected[repoId];
+    return r && ((s.password && s.password === r.password) || (s.restPassword && s.restPassword === r.restPassword));
+  }).map(([repoId]) => repoId);
 
   useEffect(() => {
     // Reload when someone else changed the config, unless the technician is editing.
     if (!dirty) void load.run();
   }, [configVersion]);
 
-  const save = useAction(async () => {
-    if (!loaded || !draft) return;
+  const save = useAction(async (confirmed = false) => {
+    if (!loaded || !draft || Object.keys(invalid).length > 0) return;
+    const refused = refusedNow();
+    if (refused.length > 0 && !confirmed) {
+      setConfirmRejected(refused);
+      return;
+    }
+    setConfirmRejected(null);
     const { modno } = await client.call('setConfig', { config: draft, modno: loaded.config.modno });
     for (const [repoId, s] of Object.entries(secrets)) {
       const input = { repoId, ...(s.password ? { password: s.password } : {}), ...(s.restUsername !== undefined ? { restUsername: s.restUsername } : {}), ...(s.restPassword ? { restPassword: s.restPassword } : {}) };
@@ -115,7 +144,7 @@ function SettingsEditor() {
   if (!loaded || !draft) return <Spinner label={t('ui.common.loading')} />;
 
   const locked = [...new Set([...appInfo.locked, ...loaded.locked])];
-  const ctx: EditorContext = { draft, setDraft, loaded, locked, secrets, setSecrets };
+  const ctx: EditorContext = { draft, setDraft, loaded, locked, secrets, setSecrets, invalid, setInvalidField, rejected, setRejected: (repoId, r) => setRejected((c) => ({ ...c, [repoId]: r })) };
 
   return (
     <div className="settings-view">
@@ -131,24 +160,41 @@ function SettingsEditor() {
         {tab === 'hooks' ? <HooksPanel draft={draft} setDraft={setDraft} locked={locked} managedPlanIds={loaded.managedPlanIds} /> : null}
         {tab === 'transfer' ? <TransferPanel locked={locked} onImported={() => void load.run()} /> : null}
         {tab === 'preferences' ? <PreferencesPanel /> : null}
+        {tab === 'diagnostics' ? <DiagnosticsPanel /> : null}
       </Tabs>
 
-      {tab !== 'transfer' && tab !== 'preferences' ? (
+      {tab !== 'transfer' && tab !== 'preferences' && tab !== 'diagnostics' ? (
         <div className={`save-bar${dirty ? ' dirty' : ''}`} aria-live="polite">
           {save.error ? (
             <ErrorNotice error={save.error} {...(save.error.code === 'error.conflict' ? { onRetry: () => void load.run() } : {})} onDismiss={() => save.setError(null)} />
           ) : null}
-          <span className="muted small">{dirty ? t('ui.settings.unsaved') : saved ? t('ui.settings.saved') : t('ui.settings.upToDate')}</span>
+          {confirmRejected ? (
+            <div className="notice notice-warning" role="alert">
+              <p>{t('ui.settings.refusedSecret', { repos: confirmRejected.join(', ') })}</p>
+              <div className="row gap-s">
+                <button type="button" className="btn btn-secondary btn-small" onClick={() => setConfirmRejected(null)}>{t('ui.settings.refusedBack')}</button>
+                <button type="button" className="btn btn-ghost btn-small btn-danger" onClick={() => void save.run(true)}>{t('ui.settings.refusedSaveAnyway')}</button>
+              </div>
+            </div>
+          ) : null}
+          <span className={invalidFields.length ? 'problem small' : 'muted small'} role={invalidFields.length ? 'alert' : undefined}>
+            {invalidFields.length ? t('ui.settings.fixFirst') : dirty ? t('ui.settings.unsaved') : saved ? t('ui.settings.saved') : t('ui.settings.upToDate')}
+          </span>
           <div className="row gap-s">
-            <button type="button" className="btn btn-ghost" disabled={!dirty || save.busy} onClick={() => { setDraft(structuredClone(loaded.config)); setSecrets({}); }}>
+            <button type="button" className="btn btn-ghost" disabled={!dirty || save.busy} onClick={() => { setDraft(structuredClone(loaded.config)); setSecrets({}); setInvalid({}); setConfirmRejected(null); }}>
               {t('ui.settings.discard')}
             </button>
-            <button type="button" className="btn btn-primary" disabled={!dirty || save.busy} onClick={() => void save.run()}>{t('ui.settings.save')}</button>
+            <button type="button" className="btn btn-primary" disabled={!dirty || save.busy || invalidFields.length > 0} onClick={() => void save.run()}>{t('ui.settings.save')}</button>
           </div>
         </div>
       ) : null}
     </div>
   );
+}
+
+interface Rejected {
+  password?: string;
+  restPassword?: string;
 }
 
 interface EditorContext {
@@ -158,6 +204,10 @@ interface EditorContext {
   locked: string[];
   secrets: Record<string, Secrets>;
   setSecrets: (s: Record<string, Secrets>) => void;
+  invalid: Record<string, string>;
+  setInvalidField: (key: string, text: string | null) => void;
+  rejected: Record<string, Rejected>;
+  setRejected: (repoId: string, r: Rejected) => void;
 }
 
 function Tabs({ tab, setTab, children }: { tab: Tab; setTab: (t: Tab) => void; children: ReactNode }) {
@@ -231,7 +281,7 @@ function ReposPanel({ ctx }: { ctx: EditorContext }) {
 
 function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; onRemoved: () => void }) {
   const client = useClient();
-  const { draft, setDraft, loaded, locked, secrets, setSecrets } = ctx;
+  const { draft, setDraft, loaded, locked, secrets, setSecrets, setRejected } = ctx;
   const managed = loaded.managedRepoIds.includes(repo.id);
   const isLockedHere = managed || isLocked(locked, `repos.${repo.id}`);
   const isSaved = loaded.config.repos.some((r) => r.id === repo.id);
@@ -286,11 +336,19 @@ function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; 
       </fieldset>
 
       <div className="row gap-s wrap">
-        <button type="button" className="btn btn-primary" disabled={test.busy || !repo.uri || Boolean(uriProblem)} onClick={() => void test.run().then((r) => r && setResult(r))}>
+        <button type="button" className="btn btn-primary" disabled={test.busy || !repo.uri || Boolean(uriProblem)} onClick={() => void test.run().then((r) => {
+          if (!r) return;
+          setResult(r);
+          // Remember exactly which typed secret was refused, so saving it asks first.
+          setRejected(repo.id, {
+            ...(r.cause === 'wrong-password' && mine.password ? { password: mine.password } : {}),
+            ...(r.cause === 'auth-refused' && mine.restPassword ? { restPassword: mine.restPassword } : {}),
+          });
+        })}>
           {test.busy ? t('ui.repo.testing') : t('ui.repo.test')}
         </button>
-        <button type="button" className="btn btn-secondary" disabled={!isSaved || init.busy || isLockedHere} title={isSaved ? undefined : t('ui.repo.saveFirst')} onClick={() => void init.run().then((r) => r && setNote(t(r.created ? 'ui.repo.initialized' : 'ui.repo.alreadyInitialized')))}>
-          {t('ui.repo.init')}
+        <button type="button" className="btn btn-secondary" disabled={!isSaved || init.busy || isLockedHere} title={isSaved ? undefined : t('ui.repo.saveFirst')} onClick={() => { setNote(null); void init.run().then((r) => r && setNote(t(r.created ? 'ui.repo.initialized' : 'ui.repo.alreadyInitialized'))); }}>
+          {init.busy ? t('ui.repo.initializing') : t('ui.repo.init')}
         </button>
         <button type="button" className="btn btn-ghost" disabled={!isSaved || unlock.busy} onClick={() => void unlock.run().then((r) => r && setNote(t('ui.repo.unlocked')))}>{t('ui.repo.unlock')}</button>
         <button type="button" className="btn btn-ghost" disabled={!isSaved || check.busy} onClick={() => void check.run().then((r) => r && setNote(t('ui.repo.checkStarted')))}>{t('ui.repo.check')}</button>
@@ -301,11 +359,12 @@ function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; 
         ) : null}
       </div>
       {!isSaved ? <p className="muted small">{t('ui.repo.saveFirst')}</p> : null}
+      {/* The result of Inicializar/Desbloquear/Verificar right under their buttons, where it is seen. */}
+      {[init, unlock, check].map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
+      {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
       {test.error ? <ErrorNotice error={test.error} /> : null}
       {result ? <ConnectionResult result={result} /> : null}
       <RepoDiagnostics repo={repo} />
-      {[init, unlock, check].map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
-      {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
     </div>
   );
 }
@@ -347,13 +406,17 @@ function PlansPanel({ ctx }: { ctx: EditorContext }) {
 }
 
 function PlanEditor({ index, plan, ctx, onRemoved }: { index: number; plan: Plan; ctx: EditorContext; onRemoved: () => void }) {
-  const { draft, setDraft, loaded, locked } = ctx;
+  const { draft, setDraft, loaded, locked, invalid, setInvalidField } = ctx;
   const managed = loaded.managedPlanIds.includes(plan.id);
   const isLockedHere = managed || isLocked(locked, `plans.${plan.id}`);
   const isNew = !loaded.config.plans.some((p) => p.id === plan.id);
-  const [pathsText, setPathsText] = useState(plan.paths.join('\n'));
+  const idKey = `plans.${index}.id`;
+  const pathsKey = `plans.${index}.paths`;
+  const cronKey = `plans.${index}.schedule`;
+  const [pathsText, setPathsText] = useState(invalid[pathsKey] ?? plan.paths.join('\n'));
   const [excludesText, setExcludesText] = useState(plan.excludes.join('\n'));
-  const [idText, setIdText] = useState(plan.id);
+  // What was typed survives switching tabs: an invalid id stays visible and keeps saving blocked.
+  const [idText, setIdText] = useState(invalid[idKey] ?? plan.id);
   const update = (next: Plan) => setDraft({ ...draft, plans: draft.plans.map((p, i) => (i === index ? next : p)) });
   const pathsProblem = validatePathList(lines(pathsText), true);
   const idProblem = idText !== plan.id ? validateId(idText) ?? (draft.plans.some((p) => p.id === idText) ? 'ui.validate.idTaken' : null) : null;
@@ -365,7 +428,13 @@ function PlanEditor({ index, plan, ctx, onRemoved }: { index: number; plan: Plan
         <legend className="visually-hidden">{t('ui.settings.planLegend', { id: plan.id })}</legend>
         <div className="row gap-m wrap">
           <Field label={t('ui.plan.id')} problem={idProblem ? t(idProblem as MessageKey) : null} hint={isNew ? null : t('ui.plan.idFixed')}>
-            {(p) => <input {...p} type="text" value={idText} readOnly={!isNew} onChange={(e) => { setIdText(e.target.value); if (!validateId(e.target.value) && !draft.plans.some((x) => x.id === e.target.value)) update({ ...plan, id: e.target.value }); }} />}
+            {(p) => <input {...p} type="text" value={idText} readOnly={!isNew} onChange={(e) => {
+              const text = e.target.value;
+              setIdText(text);
+              const bad = validateId(text) !== null || draft.plans.some((x, i) => i !== index && x.id === text);
+              setInvalidField(idKey, bad ? text : null);
+              if (!bad) update({ ...plan, id: text });
+            }} />}
           </Field>
           <Field label={t('ui.plan.repo')}>
             {(p) => (
@@ -376,17 +445,22 @@ function PlanEditor({ index, plan, ctx, onRemoved }: { index: number; plan: Plan
           </Field>
         </div>
         <Field label={t('ui.plan.paths')} hint={t('ui.plan.pathsHint')} problem={pathsProblem ? t(pathsProblem) : null}>
-          {(p) => <textarea {...p} rows={3} className="mono" value={pathsText} onChange={(e) => { setPathsText(e.target.value); if (!validatePathList(lines(e.target.value), true)) update({ ...plan, paths: lines(e.target.value) }); }} />}
+          {(p) => <textarea {...p} rows={3} className="mono" value={pathsText} onChange={(e) => {
+            setPathsText(e.target.value);
+            const bad = validatePathList(lines(e.target.value), true) !== null;
+            setInvalidField(pathsKey, bad ? e.target.value : null);
+            if (!bad) update({ ...plan, paths: lines(e.target.value) });
+          }} />}
         </Field>
         <Field label={t('ui.plan.excludes')} hint={t('ui.plan.excludesHint')}>
           {(p) => <textarea {...p} rows={3} className="mono" value={excludesText} onChange={(e) => { setExcludesText(e.target.value); update({ ...plan, excludes: lines(e.target.value) }); }} />}
         </Field>
       </fieldset>
-      <ScheduleEditor value={plan.schedule} disabled={isLockedHere} onChange={(schedule) => update({ ...plan, schedule })} />
+      <ScheduleEditor value={plan.schedule} disabled={isLockedHere} onChange={(schedule) => update({ ...plan, schedule })} onInvalid={(text) => setInvalidField(cronKey, text)} />
       <RetentionEditor value={plan.retention} disabled={isLockedHere} onChange={(retention) => update({ ...plan, retention })} />
       {!isLockedHere ? (
         <div>
-          <button type="button" className="btn btn-ghost btn-danger" onClick={() => { setDraft({ ...draft, plans: draft.plans.filter((_, i) => i !== index) }); onRemoved(); }}>
+          <button type="button" className="btn btn-ghost btn-danger" onClick={() => { setDraft({ ...draft, plans: draft.plans.filter((_, i) => i !== index) }); for (const key of Object.keys(invalid)) if (key.startsWith('plans.')) setInvalidField(key, null); onRemoved(); }}>
             {t('ui.plan.remove')}
           </button>
         </div>

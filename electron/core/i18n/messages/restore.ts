@@ -20,6 +20,8 @@ const en = {
   'restore.error.placeFailed': 'A restored file could not be put in place ({path}). Nothing was changed at the destination.',
   'restore.error.failed': 'The restore failed. Nothing was changed at the destination.',
   'restore.replacedFolderName': 'Files replaced by Cofre',
+  'restore.error.destinationOutOfScope': 'You cannot put restored files in {path}: choose a folder inside your own folder, or restore them to their original place.',
+  'restore.error.destinationOutOfScope.contact': 'You cannot put restored files in {path}: choose a folder inside your own folder, or restore them to their original place. For another place, contact {contact}.',
 } as const;
 
 export const restoreMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
@@ -45,5 +47,7 @@ export const restoreMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, 
     'restore.error.placeFailed': 'Um arquivo restaurado não pôde ser colocado no lugar ({path}). Nada foi alterado no destino.',
     'restore.error.failed': 'A restauração falhou. Nada foi alterado no destino.',
     'restore.replacedFolderName': 'Arquivos substituídos pelo Cofre',
+    'restore.error.destinationOutOfScope': 'Não é possível colocar os arquivos restaurados em {path}: escolha uma pasta dentro da sua pasta pessoal ou restaure-os ao lugar original.',
+    'restore.error.destinationOutOfScope.contact': 'Não é possível colocar os arquivos restaurados em {path}: escolha uma pasta dentro da sua pasta pessoal ou restaure-os ao lugar original. Para outro lugar, fale com {contact}.',
   },
 };
