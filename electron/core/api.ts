@@ -79,7 +79,11 @@ export const planStatusSchema = z.object({
     progress: backupProgressSchema.nullable(),
     /** Set while the backup waits out a transient problem (server unreachable, repository locked) and will retry. */
     retryCause: failureCauseSchema.nullable().optional(),
+    /** Set while the backup waits between attempts: the next attempt's number and time. */
+    retry: z.object({ attempt: z.number(), maxAttempts: z.number(), nextAttemptAt: isoDate }).nullable().optional(),
   }).nullable(),
+  /** The last backup failed after using every automatic attempt (this many); the next try is the schedule's. */
+  gaveUpAfterAttempts: z.number().nullable().optional(),
 });
 export type PlanStatus = z.infer<typeof planStatusSchema>;
 

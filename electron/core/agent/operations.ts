@@ -51,6 +51,10 @@ export class Operations {
   private longLived = false;
   /** Jobs waiting out a transient cause: between queue attempts, or while restic retries by itself. */
   private readonly retrying = new Map<string, { cause: FailureCause; at: number }>();
+  /** Jobs waiting between queue attempts: which attempt comes next and when. */
+  private readonly nextAttempts = new Map<string, { attempt: number; maxAttempts: number; at: number }>();
+  /** Plans whose last backup failed after every automatic attempt -> how many attempts it made. */
+  private readonly gaveUp = new Map<string, number>();
 
   constructor(
     private readonly ctx: AgentContext,
@@ -109,10 +113,13 @@ export class Operations {
     const paused = this.pausedUntil && this.pausedUntil > now ? this.pausedUntil : null;
     const nextRuns = nextRunsByTask(scheduledTasks(config.plans), { now, lastRun: this.lastRuns(), pausedUntil: paused });
     const running = new Map<string, { jobId: string; progress: BackupProgress | null }>();
+    const retries = new Map<string, { attempt: number; maxAttempts: number; nextAttemptAt: string }>();
     const retryCauses = new Map<string, FailureCause>();
     for (const job of this.ctx.queue.list()) {
       if (job.kind !== 'backup' || !job.planId || job.state === 'queued') continue;
       running.set(job.planId, { jobId: job.id, progress: this.progress.get(job.id) ?? null });
+      const next = this.nextAttempts.get(job.id);
+      if (next && job.state === 'retrying') retries.set(job.planId, { attempt: next.attempt, maxAttempts: next.maxAttempts, nextAttemptAt: new Date(next.at).toISOString() });
       const retry = this.retrying.get(job.id);
       // restic's own retries are only seen as they happen; a minute of silence means it got through.
       if (retry && (job.state === 'retrying' || Date.now() - retry.at < 60_000)) retryCauses.set(job.planId, retry.cause);
@@ -128,7 +135,7 @@ export class Operations {
       pausedUntil: paused,
       managedPlanIds: managed,
     });
-    return withRetryCauses(status, retryCauses);
+    return withRetrySchedule(withRetryCauses(status, retryCauses), retries, this.gaveUp);
   }
 
   listJobs(): ApiOutput<'listJobs'> {
@@ -294,8 +301,9 @@ export class Operations {
       });
       if (job.kind === 'backup') this.ctx.statusChanged();
     });
-    queue.on('job-retrying', ({ job, error, delayMs }) => {
+    queue.on('job-retrying', ({ job, error, delayMs, nextAttempt }) => {
       this.retrying.set(job.id, { cause: error.cause, at: Date.now() });
+      this.nextAttempts.set(job.id, { attempt: nextAttempt, maxAttempts: this.retry.maxAttempts, at: Date.now() + delayMs });
       this.ctx.log.warn(`${job.kind} ${job.planId ?? job.repoId}: ${error.message} — retrying in ${Math.round(delayMs / 1000)} s`);
       const historyId = this.historyIds.get(job.id);
       if (historyId !== undefined) this.history.update(historyId, { cause: error.cause, message: error.message });
@@ -311,6 +319,11 @@ export class Operations {
   private async onFinished(job: JobInfo, outcome: JobOutcome): Promise<void> {
     this.progress.delete(job.id);
     this.retrying.delete(job.id);
+    this.nextAttempts.delete(job.id);
+    if (job.kind === 'backup' && job.planId) {
+      if (outcome.status === 'failure' && outcome.attempts > 1 && outcome.attempts >= this.retry.maxAttempts) this.gaveUp.set(job.planId, outcome.attempts);
+      else this.gaveUp.delete(job.planId);
+    }
     const historyId = this.historyIds.get(job.id);
     this.historyIds.delete(job.id);
     const error = outcome.error ? { ...outcome.error, message: this.ctx.log.scrub(outcome.error.message), detail: outcome.error.detail ? this.ctx.log.scrub(outcome.error.detail) : undefined } : null;
@@ -568,6 +581,24 @@ function withRetryCauses(status: AgentStatus, causes: ReadonlyMap<string, Failur
   return status.cause || !first
     ? { ...status, plans }
     : { ...status, plans, cause: first.running!.retryCause ?? null, causePlanId: first.planId };
+}
+
+/** A backup between attempts says when the next comes; one that used them all says so. */
+function withRetrySchedule(
+  status: AgentStatus,
+  retries: ReadonlyMap<string, { attempt: number; maxAttempts: number; nextAttemptAt: string }>,
+  gaveUp: ReadonlyMap<string, number>,
+): AgentStatus {
+  if (retries.size === 0 && gaveUp.size === 0) return status;
+  return {
+    ...status,
+    plans: status.plans.map((plan) => {
+      const retry = retries.get(plan.planId);
+      const withRetry = retry && plan.running ? { ...plan, running: { ...plan.running, retry } } : plan;
+      const attempts = gaveUp.get(plan.planId);
+      return attempts !== undefined && !plan.running && plan.state === 'failed' ? { ...withRetry, gaveUpAfterAttempts: attempts } : withRetry;
+    }),
+  };
 }
 
 /**

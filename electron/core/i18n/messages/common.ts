@@ -10,6 +10,9 @@ const en = {
   'error.technicianRequired': 'This needs the technician password.',
   'error.conflict': 'The configuration was changed elsewhere in the meantime. Reload and try again.',
   'error.busy': 'Another operation is already running for this plan.',
+  'common.justNow': 'just now',
+  'common.todayAt': 'today, {time}',
+  'common.yesterdayAt': 'yesterday, {time}',
 } as const;
 
 export const commonMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
@@ -25,5 +28,8 @@ export const commonMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, s
     'error.technicianRequired': 'Isto exige a senha do técnico.',
     'error.conflict': 'A configuração foi alterada em outro lugar enquanto isso. Recarregue e tente de novo.',
     'error.busy': 'Já existe uma operação em andamento para este plano.',
+    'common.justNow': 'agora há pouco',
+    'common.todayAt': 'hoje, {time}',
+    'common.yesterdayAt': 'ontem, {time}',
   },
 };
