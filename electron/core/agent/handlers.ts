@@ -95,6 +95,13 @@ export function handlersFor(ctx: AgentContext): Handlers {
       return { jobId: ctx.operations.runBackup(input.planId, 'manual') };
     },
 
+    async setPlanLabel(input) {
+      ctx.plan(input.planId);
+      await ctx.operations.labels.set(input.planId, input.label);
+      ctx.statusChanged();
+      return { ok: true as const };
+    },
+
     async listJobs() {
       return ctx.operations.listJobs();
     },

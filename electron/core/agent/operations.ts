@@ -18,6 +18,8 @@ import { Scheduler } from '../schedule/scheduler.js';
 import { taskKey, type DueTask } from '../schedule/due.js';
 import { nextRunsByTask, scheduledTasks } from '../schedule/due.js';
 import type { AgentContext } from './agent.js';
+import { PlanLabels } from './plan-labels.js';
+import { dirname, join } from 'node:path';
 
 interface BackupValue {
   snapshotId: string | null;
@@ -41,6 +43,8 @@ const backupRetry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 5, baseDe
 
 export class Operations {
   readonly history: HistoryStore;
+  /** Display names of plans (Cofre's sidecar beside the history). */
+  readonly labels: PlanLabels;
   private readonly scheduler: Scheduler;
   private readonly historyIds = new Map<string, number>();
   private readonly progress = new Map<string, BackupProgress>();
@@ -61,6 +65,7 @@ export class Operations {
     historyFile: string,
   ) {
     this.history = new HistoryStore(historyFile);
+    this.labels = new PlanLabels(join(dirname(historyFile), 'plan-labels.json'));
     const interrupted = this.history.markInterrupted();
     if (interrupted > 0) ctx.log.warn(`history: ${interrupted} operation(s) were interrupted when Cofre stopped unexpectedly`);
     this.history.prune({ keepDays: 366, keepMax: 100_000 });
@@ -135,7 +140,8 @@ export class Operations {
       pausedUntil: paused,
       managedPlanIds: managed,
     });
-    return withRetrySchedule(withRetryCauses(status, retryCauses), retries, this.gaveUp);
+    const labelled = { ...status, plans: status.plans.map((p) => ({ ...p, label: this.labels.get(p.planId) })) };
+    return withRetrySchedule(withRetryCauses(labelled, retryCauses), retries, this.gaveUp);
   }
 
   listJobs(): ApiOutput<'listJobs'> {
