@@ -57,6 +57,13 @@ export function tPlural(base: string, count: number, params: MessageParams = {},
   return t(key as MessageKey, { count, ...params }, locale);
 }
 
+export type CountNoun = 'repositories' | 'plans' | 'secrets' | 'snapshots' | 'files' | 'seconds';
+
+/** "1 repositório", "2 repositórios": a number with its noun in agreement, for messages that count several things. */
+export function countOf(noun: CountNoun, count: number, locale: Locale = currentLocale): string {
+  return tPlural(`common.count.${noun}`, count, {}, locale);
+}
+
 export function formatNumber(value: number, locale: Locale = currentLocale): string {
   return new Intl.NumberFormat(locale).format(value);
 }
