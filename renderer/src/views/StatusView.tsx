@@ -96,6 +96,13 @@ function PlanCard({ plan, now }: { plan: PlanStatus; now: Date }) {
   const cancel = useAction(async (jobId: string) => {
     await client.call('cancelJob', { jobId });
   });
+  const [renaming, setRenaming] = useState(false);
+  const [draft, setDraft] = useState('');
+  const rename = useAction(async (label: string) => {
+    await client.call('setPlanLabel', { planId: plan.planId, label: label.trim() || null });
+    useStore.setState({ status: await client.call('getStatus', {}) });
+    setRenaming(false);
+  });
   const audience = appInfo.technician ? 'technician' : 'clerk';
   const tone = planTone(plan);
   const progress = plan.running?.progress ?? null;
@@ -179,7 +186,21 @@ function PlanCard({ plan, now }: { plan: PlanStatus; now: Date }) {
           </button>
         ) : null}
         {plan.managed ? <span className="muted small">{t('ui.status.managed')}</span> : null}
+        {appInfo.technician && !renaming ? (
+          <button type="button" className="btn btn-ghost btn-small" aria-label={t('ui.status.renameOf', { plan: name })} onClick={() => { setDraft(name); setRenaming(true); }}>
+            {t('ui.status.rename')}
+          </button>
+        ) : null}
       </div>
+      {renaming ? (
+        <form className="plan-label-edit" onSubmit={(e) => { e.preventDefault(); void rename.run(draft); }}>
+          <label className="visually-hidden" htmlFor={`label-${plan.planId}`}>{t('ui.status.renameLabel', { id: plan.planId })}</label>
+          <input id={`label-${plan.planId}`} type="text" value={draft} maxLength={80} autoFocus onChange={(e) => setDraft(e.target.value)} />
+          <button type="submit" className="btn btn-primary btn-small" disabled={rename.busy}>{t('ui.status.renameSave')}</button>
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => setRenaming(false)}>{t('ui.common.cancel')}</button>
+        </form>
+      ) : null}
+      {rename.error ? <ErrorNotice error={rename.error} onDismiss={() => rename.setError(null)} /> : null}
     </article>
   );
 }
