@@ -81,6 +81,8 @@ export const planStatusSchema = z.object({
     retryCause: failureCauseSchema.nullable().optional(),
     /** Set while the backup waits between attempts: the next attempt's number and time. */
     retry: z.object({ attempt: z.number(), maxAttempts: z.number(), nextAttemptAt: isoDate }).nullable().optional(),
+    /** Which automatic attempt is running (1-based) out of how many, while it struggles with a transient cause. */
+    attempt: z.object({ current: z.number(), max: z.number() }).nullable().optional(),
   }).nullable(),
   /** Display name the technician gave the plan (Cofre's sidecar, not config.json); null = none, show the id made readable. */
   label: z.string().nullable().optional(),

@@ -119,12 +119,14 @@ export class Operations {
     const nextRuns = nextRunsByTask(scheduledTasks(config.plans), { now, lastRun: this.lastRuns(), pausedUntil: paused });
     const running = new Map<string, { jobId: string; progress: BackupProgress | null }>();
     const retries = new Map<string, { attempt: number; maxAttempts: number; nextAttemptAt: string }>();
+    const attempts = new Map<string, { current: number; max: number }>();
     const retryCauses = new Map<string, FailureCause>();
     for (const job of this.ctx.queue.list()) {
       if (job.kind !== 'backup' || !job.planId || job.state === 'queued') continue;
       running.set(job.planId, { jobId: job.id, progress: this.progress.get(job.id) ?? null });
       const next = this.nextAttempts.get(job.id);
       if (next && job.state === 'retrying') retries.set(job.planId, { attempt: next.attempt, maxAttempts: next.maxAttempts, nextAttemptAt: new Date(next.at).toISOString() });
+      attempts.set(job.planId, { current: Math.max(1, job.attempt), max: this.retry.maxAttempts });
       const retry = this.retrying.get(job.id);
       // restic's own retries are only seen as they happen; a minute of silence means it got through.
       if (retry && (job.state === 'retrying' || Date.now() - retry.at < 60_000)) retryCauses.set(job.planId, retry.cause);
@@ -141,7 +143,7 @@ export class Operations {
       managedPlanIds: managed,
     });
     const labelled = { ...status, plans: status.plans.map((p) => ({ ...p, label: this.labels.get(p.planId) })) };
-    return withRetrySchedule(withRetryCauses(labelled, retryCauses), retries, this.gaveUp);
+    return withRetrySchedule(withRetryCauses(labelled, retryCauses), retries, this.gaveUp, attempts);
   }
 
   listJobs(): ApiOutput<'listJobs'> {
@@ -594,15 +596,18 @@ function withRetrySchedule(
   status: AgentStatus,
   retries: ReadonlyMap<string, { attempt: number; maxAttempts: number; nextAttemptAt: string }>,
   gaveUp: ReadonlyMap<string, number>,
+  attempts: ReadonlyMap<string, { current: number; max: number }>,
 ): AgentStatus {
-  if (retries.size === 0 && gaveUp.size === 0) return status;
   return {
     ...status,
     plans: status.plans.map((plan) => {
-      const retry = retries.get(plan.planId);
-      const withRetry = retry && plan.running ? { ...plan, running: { ...plan.running, retry } } : plan;
-      const attempts = gaveUp.get(plan.planId);
-      return attempts !== undefined && !plan.running && plan.state === 'failed' ? { ...withRetry, gaveUpAfterAttempts: attempts } : withRetry;
+      const retry = retries.get(plan.planId) ?? null;
+      const attempt = attempts.get(plan.planId);
+      // Attempt numbers matter only while the backup struggles (waiting, or restic retrying by itself).
+      const struggling = Boolean(retry || plan.running?.retryCause);
+      const withRetry = plan.running && struggling ? { ...plan, running: { ...plan.running, retry, attempt: attempt ?? null } } : plan;
+      const usedAll = gaveUp.get(plan.planId);
+      return usedAll !== undefined && !plan.running && plan.state === 'failed' ? { ...withRetry, gaveUpAfterAttempts: usedAll } : withRetry;
     }),
   };
 }

@@ -36,7 +36,7 @@ function rawBanner(status: AgentStatus | null, appInfo: AppInfo | null): Banner 
   }
   if (tone === 'overdue') return { tone, title, cause: null, action: 'ui.health.overdue.action' };
   // Waiting between attempts is not "backing up now": say that it will try again, and why.
-  if (tone === 'running' && status.plans.some((p) => p.running?.retry)) {
+  if (tone === 'running' && status.plans.some((p) => p.running?.retry || p.running?.retryCause)) {
     return { tone: 'warning', title: 'ui.health.retrying', cause: status.cause ? (`cause.${status.cause}` as MessageKey) : null, action: null };
   }
   // Still running, but waiting out a problem that may fix itself (server unreachable): say which.
@@ -134,6 +134,14 @@ export function retryLine(plan: PlanStatus, locale?: Locale): string | null {
   const retry = plan.running?.retry;
   if (!retry) return null;
   return t('ui.status.retryAt', { time: formatTime(retry.nextAttemptAt, locale), attempt: retry.attempt, max: retry.maxAttempts }, locale);
+}
+
+/** While restic itself retries a transient problem inside an attempt: say so, not "0 % · Iniciando…". */
+export function strugglingLine(plan: PlanStatus, locale?: Locale): string | null {
+  const running = plan.running;
+  if (!running || running.retry || !running.retryCause || (running.progress && running.progress.percentDone > 0)) return null;
+  const attempt = running.attempt ?? { current: 1, max: 1 };
+  return t('ui.status.struggling', { attempt: attempt.current, max: attempt.max }, locale);
 }
 
 /** After the last automatic attempt: when the schedule tries next. */

@@ -6,7 +6,7 @@ import { ErrorNotice, ProgressBar, useAction } from '../components/common.js';
 import { useNow } from '../components/route.js';
 import { hrefOf } from '../logic/route.js';
 import { baseName } from '../logic/paths.js';
-import { bannerFor, causeAction, causeText, gaveUpLine, pauseUntil, planLabel, planTone, protectionSentence, retryLine, type PauseChoice } from '../logic/status-model.js';
+import { bannerFor, causeAction, causeText, gaveUpLine, pauseUntil, planLabel, planTone, protectionSentence, retryLine, strugglingLine, type PauseChoice } from '../logic/status-model.js';
 import { useClient, useStore } from '../state/store.js';
 
 export function StatusView() {
@@ -107,6 +107,7 @@ function PlanCard({ plan, now }: { plan: PlanStatus; now: Date }) {
   const tone = planTone(plan);
   const progress = plan.running?.progress ?? null;
   const retry = retryLine(plan);
+  const struggling = strugglingLine(plan);
   const headingId = `plan-${plan.planId}`;
   const name = planLabel(plan);
   const gaveUp = gaveUpLine(plan, now);
@@ -121,9 +122,9 @@ function PlanCard({ plan, now }: { plan: PlanStatus; now: Date }) {
       <p className="plan-paths" title={plan.paths.join('\n')}>{plan.paths.join(', ')}</p>
       <p className="plan-protection">{protectionSentence(plan, now, audience)}</p>
 
-      {plan.running && retry ? (
+      {plan.running && (retry || struggling) ? (
         <div className="plan-retry" role="status">
-          <p className="retry-line"><strong>{retry}</strong></p>
+          <p className="retry-line"><strong>{retry ?? struggling}</strong></p>
           {plan.running.retryCause ? <p className="muted">{t('ui.status.retryWhy', { cause: causeText(plan.running.retryCause, audience) })}</p> : null}
         </div>
       ) : plan.running ? (
