@@ -129,7 +129,8 @@ export class Operations {
       attempts.set(job.planId, { current: Math.max(1, job.attempt), max: this.retry.maxAttempts });
       const retry = this.retrying.get(job.id);
       // restic's own retries are only seen as they happen; a minute of silence means it got through.
-      if (retry && (job.state === 'retrying' || Date.now() - retry.at < 60_000)) retryCauses.set(job.planId, retry.cause);
+      // A later attempt that has not got through yet (it first unlocks, against the same dead server) still struggles.
+      if (retry && (job.state === 'retrying' || Date.now() - retry.at < 60_000 || (job.attempt > 1 && !this.progress.has(job.id)))) retryCauses.set(job.planId, retry.cause);
     }
     const managed = new Set(this.ctx.policy.effective(this.ctx.configStore.get()).managedPlanIds);
     const status = deriveStatus({
@@ -285,7 +286,8 @@ export class Operations {
     });
     queue.on('job-started', ({ job }) => {
       if (job.kind === 'index') return;
-      this.retrying.delete(job.id);
+      // A retry keeps its cause until it shows progress: "Iniciando…" would hide that the server is still away.
+      if (job.attempt <= 1) this.retrying.delete(job.id);
       // The queue starts a job again for each retry: it stays one operation in history.
       if (this.historyIds.has(job.id)) {
         this.ctx.statusChanged();

@@ -117,7 +117,7 @@ function PlanCard({ plan, now }: { plan: PlanStatus; now: Date }) {
     <article className={`plan-card tone-${tone}`} aria-labelledby={headingId}>
       <header className="plan-head">
         <h2 id={headingId} className="plan-title">{name}</h2>
-        <span className={`pill tone-${tone}`}>{t(retry ? 'ui.planState.retrying' : (`ui.planState.${plan.running ? 'running' : plan.state}` as MessageKey))}</span>
+        <span className={`pill tone-${tone}`}>{t(retry || struggling ? 'ui.planState.retrying' : (`ui.planState.${plan.running ? 'running' : plan.state}` as MessageKey))}</span>
       </header>
       <p className="plan-paths" title={plan.paths.join('\n')}>{plan.paths.join(', ')}</p>
       <p className="plan-protection">{protectionSentence(plan, now, audience)}</p>
