@@ -96,7 +96,7 @@ const en = {
   'ui.status.cancelRetryOf': 'Cancel the backup of {plan}',
   'ui.status.gaveUp': 'Cofre tried {max} times and stopped. Next scheduled backup: {time}.',
   'ui.status.gaveUpNoSchedule': 'Cofre tried {max} times and stopped. There is no scheduled backup: start one when the problem is fixed.',
-  'ui.status.backupNowOf': 'Back up {plan} now',
+  'ui.status.backupNowOf': 'Back up now: {plan}',
   'ui.status.cancelOf': 'Cancel the backup of {plan}',
   'ui.status.technicianCode': 'For the technician: {code}',
   'ui.connection.tokenChanged': 'Cofre was restarted and this page is no longer connected to it.',
