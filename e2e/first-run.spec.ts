@@ -19,6 +19,10 @@ test('user connects Cofre to the server, tests the connection, initialises and s
   await page.getByLabel('Senha do servidor').fill(cofre.restPassword);
   await page.getByLabel('Senha do repositório').fill(cofre.repoPassword);
   await page.getByRole('textbox', { name: /Pastas/ }).fill(cofre.documents);
+  // Before saving, the wizard says what it will protect and for how long, and both can be changed.
+  await expect(page.getByText(`O Cofre vai proteger ${cofre.documents} e guardar um ano: cada dia da última semana, cada semana do último mês, cada mês do último ano.`)).toBeVisible();
+  await page.getByLabel('Por quanto tempo guardar os backups').selectOption({ label: 'Um mês: um backup de cada um dos últimos 30 dias' });
+  await expect(page.getByText(`O Cofre vai proteger ${cofre.documents} e guardar um mês: um backup de cada um dos últimos 30 dias.`)).toBeVisible();
 
   await page.getByRole('button', { name: 'Testar conexão' }).click();
   await expect(page.getByText('A conexão funciona. O repositório ainda não existe e será criado quando você inicializá-lo.')).toBeVisible({ timeout: 60_000 });
@@ -30,13 +34,14 @@ test('user connects Cofre to the server, tests the connection, initialises and s
   await expect(page.getByRole('heading', { level: 1, name: 'O Cofre ainda não foi configurado' })).toBeHidden({ timeout: 60_000 });
   await expect(page.getByRole('heading', { level: 1, name: 'Ainda sem backup' })).toBeVisible();
   await expect(page.getByRole('article', { name: 'documentos' }).getByText('Ainda sem backup').first()).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Fazer backup agora' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Fazer backup agora de Documentos' })).toBeVisible();
   await page.screenshot({ path: screenshotPath('status-never') });
 
   // The repository really exists on the server now.
   const repoName = new URL(cofre.repoUri.replace(/^rest:/, '')).pathname.replace(/\//g, '');
   expect(existsSync(join(cofre.rest.dataDir, repoName, 'config'))).toBe(true);
-  const { config } = await cofre.api<{ config: { repos: Array<{ uri: string; password?: string }>; plans: Array<{ paths: string[] }> } }>('getConfig', {});
+  const { config } = await cofre.api<{ config: { repos: Array<{ uri: string; password?: string }>; plans: Array<{ paths: string[]; retention?: unknown }> } }>('getConfig', {});
+  expect(config.plans[0]?.retention).toMatchObject({ policyTimeBucketed: { daily: 30 } });
   expect(config.repos.map((r) => r.uri)).toEqual([cofre.repoUri]);
   expect(config.repos[0]?.password).toBeUndefined(); // the password lives in the secret store
   expect(config.plans[0]?.paths).toEqual([cofre.documents]);

@@ -30,7 +30,10 @@ interface ConfigView {
 }
 
 async function chooseFile(page: Page, content: string, label = 'Arquivo config.json'): Promise<void> {
-  await page.getByLabel(label).setInputFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(content) });
+  // The chooser is Cofre's own translated button ("Escolher arquivo…"), not the browser's "Choose File".
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: label }).click();
+  await (await chooser).setFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(content) });
 }
 
 test('a technician imports a Backrest file, keeps the working setup, replaces with confirmation, then undoes', async ({ page, cofre }) => {

@@ -23,8 +23,10 @@ test('a wrong repository password shows the translated cause and the action, not
   const banner = page.getByRole('region', { name: 'O último backup falhou' });
   await expect(banner).toBeVisible({ timeout: 60_000 });
   await expect(banner.getByText('A senha do repositório está errada.')).toBeVisible();
-  await expect(banner.getByText('Peça ao técnico a senha correta do repositório.')).toBeVisible();
+  await expect(banner.getByText('Informe a senha com que o repositório foi criado (Configurações → Repositórios) e teste a conexão.')).toBeVisible();
   await expect(page.getByRole('article', { name: 'documentos' }).getByText('Falhou').first()).toBeVisible();
+  // This window is the technician's (no technician password here): never "ask the technician".
+  expect(await page.locator('main').innerText()).not.toMatch(/Peça ao técnico/);
   await page.screenshot({ path: screenshotPath('status-failed') });
   const statusText = await page.locator('body').innerText();
   expect(statusText).not.toMatch(debugNoise);
@@ -41,7 +43,7 @@ test('a wrong repository password shows the translated cause and the action, not
   await page.getByRole('button', { name: 'Testar conexão' }).click();
   const alert = page.getByRole('alert').filter({ hasText: 'A senha do repositório está errada.' });
   await expect(alert).toBeVisible({ timeout: 60_000 });
-  await expect(alert.getByText('Peça ao técnico a senha correta do repositório.')).toBeVisible();
+  await expect(alert.getByText('Informe a senha com que o repositório foi criado (Configurações → Repositórios) e teste a conexão.')).toBeVisible();
   const settingsText = await page.locator('body').innerText();
   expect(settingsText).not.toMatch(debugNoise);
   expect(settingsText).not.toContain(wrong);

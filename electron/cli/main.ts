@@ -10,7 +10,7 @@ import { AgentLog } from '../core/agent/log.js';
 import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, RetentionOutcome, SessionRef } from '../core/api.js';
 import { backrestTargets, type BackrestTarget } from '../core/config/backrest-io.js';
 import { CofreError, type ErrorPayload } from '../core/errors.js';
-import { formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale, type MessageKey } from '../core/i18n/index.js';
+import { countOf, formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale, type MessageKey } from '../core/i18n/index.js';
 import { resolvePaths, type CofrePaths } from '../core/paths.js';
 import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { capProblems, minTokenLength, startServer } from '../server/server.js';
@@ -354,7 +354,7 @@ const commands = {
       : versions.map((v) => t('cli.versionLine', {
         mtime: formatDateTime(v.mtime, ctx.locale),
         size: formatBytes(v.size, ctx.locale),
-        count: v.snapshots.length,
+        snapshots: countOf('snapshots', v.snapshots.length, ctx.locale),
         latest: v.snapshots[0]?.id.slice(0, 8) ?? '-',
       }, ctx.locale)).join('\n'));
     return exitCodes.ok;
@@ -400,7 +400,7 @@ const commands = {
       const { diagnostics } = await call(ctx.agent, ctx.session, 'diagnoseConfig', {});
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       emit(ctx, { ok: errors === 0, repos: config.repos.length, plans: config.plans.length, diagnostics }, () => {
-        const counts = { repos: config.repos.length, plans: config.plans.length };
+        const counts = { repos: countOf('repositories', config.repos.length, ctx.locale), plans: countOf('plans', config.plans.length, ctx.locale) };
         if (diagnostics.length === 0) return t('cli.configValid', counts, ctx.locale);
         const form = diagnostics.length === 1 ? 'one' : 'other';
         const head = t(errors > 0 ? `diag.cli.errors.${form}` : `diag.cli.warnings.${form}`, { ...counts, count: diagnostics.length }, ctx.locale);

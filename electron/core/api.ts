@@ -79,9 +79,17 @@ export const planStatusSchema = z.object({
     progress: backupProgressSchema.nullable(),
     /** Set while the backup waits out a transient problem (server unreachable, repository locked) and will retry. */
     retryCause: failureCauseSchema.nullable().optional(),
+    /** Set while the backup waits between attempts: the next attempt's number and time. */
+    retry: z.object({ attempt: z.number(), maxAttempts: z.number(), nextAttemptAt: isoDate }).nullable().optional(),
+    /** Which automatic attempt is running (1-based) out of how many, while it struggles with a transient cause. */
+    attempt: z.object({ current: z.number(), max: z.number() }).nullable().optional(),
   }).nullable(),
   /** A recorded time was in the future (clock ran ahead); the times shown were clamped to now. */
   clockSkew: z.boolean().optional(),
+  /** Display name the technician gave the plan (Cofre's sidecar, not config.json); null = none, show the id made readable. */
+  label: z.string().nullable().optional(),
+  /** The last backup failed after using every automatic attempt (this many); the next try is the schedule's. */
+  gaveUpAfterAttempts: z.number().nullable().optional(),
 });
 export type PlanStatus = z.infer<typeof planStatusSchema>;
 
@@ -331,6 +339,8 @@ export const api = {
   // status & jobs
   getStatus: method({ input: empty, output: agentStatusSchema, access: 'user' }),
   runBackup: method({ input: z.object({ planId: id }).strict(), output: jobStarted, access: 'user' }),
+  /** The name people see for a plan; stored by Cofre beside config.json so Backrest's plan ids stay as they are. */
+  setPlanLabel: method({ input: z.object({ planId: id, label: z.string().max(80).nullable() }).strict(), output: ok, access: 'technician' }),
   listJobs: method({ input: empty, output: z.array(jobInfoSchema), access: 'user' }),
   cancelJob: method({ input: z.object({ jobId: z.string().min(1).max(128) }).strict(), output: ok, access: 'user' }),
   pause: method({ input: z.object({ until: isoDate.nullable() }).strict(), output: agentStatusSchema, access: 'user' }),

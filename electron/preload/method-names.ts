@@ -5,7 +5,7 @@ import type { ApiMethod } from '../core/api.js';
 
 export const methodNames = [
   'getAppInfo', 'setPreferences', 'technicianLogin', 'technicianLogout',
-  'getStatus', 'runBackup', 'listJobs', 'cancelJob', 'pause', 'resume',
+  'getStatus', 'runBackup', 'setPlanLabel', 'listJobs', 'cancelJob', 'pause', 'resume',
   'listHistory', 'listSnapshots',
   'browse', 'search', 'versions', 'missingFiles', 'indexStatus', 'cancelIndexing', 'checkRestore', 'restore',
   'getConfig', 'setConfig', 'setRepoSecrets', 'testConnection', 'diagnoseConfig', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo',

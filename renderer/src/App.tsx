@@ -4,6 +4,7 @@ import { ErrorNotice, Spinner } from './components/common.js';
 import { useRoute } from './components/route.js';
 import { hrefOf, type Route } from './logic/route.js';
 import { useStore } from './state/store.js';
+import { policyBroken } from './logic/status-model.js';
 import { StatusView } from './views/StatusView.js';
 import { RestoreView } from './views/RestoreView.js';
 import { HistoryView } from './views/HistoryView.js';
@@ -29,6 +30,7 @@ export function App() {
 
   return (
     <div className={`app route-${route}`}>
+      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('ui.skipLink')}</a>
       <header className="app-header">
         <a className="brand" href={hrefOf('status')}>
           <span className="brand-mark" aria-hidden="true" />
@@ -52,8 +54,20 @@ export function App() {
           {t('ui.connection.reconnecting')}
         </div>
       ) : null}
-      <main className="app-main" id="main">
-        {appInfo ? (
+      {policyBroken(appInfo) ? (
+        <div className="notice notice-warning policy-broken" role="status">
+          <p className="notice-title">{t('ui.policy.broken')}</p>
+          <p className="notice-action">{t('ui.policy.broken.action')}</p>
+        </div>
+      ) : null}
+      <main className="app-main" id="main" tabIndex={-1}>
+        {connection === 'unauthorized' ? (
+          // The old agent's state (a green "protegidos") must not stay on screen as if it were live.
+          <div className="notice notice-error token-changed" role="alert">
+            <p className="notice-title">{t('ui.connection.tokenChanged')}</p>
+            <p className="notice-action">{t('ui.connection.tokenChanged.action')}</p>
+          </div>
+        ) : appInfo ? (
           <Screen route={route} />
         ) : loadError ? (
           <ErrorNotice error={loadError} onRetry={() => void refresh()} />

@@ -23,6 +23,7 @@ const technicianMethods: Array<[string, unknown]> = [
   ['getConfig', {}],
   ['setConfig', { config: { version: 6, instance: 'x', modno: 0 }, modno: 0 }],
   ['setRepoSecrets', { repoId: 'r', password: 'x' }],
+  ['setPlanLabel', { planId: 'p', label: 'x' }],
   ['readLog', {}],
   ['exportBackrest', { includeSecrets: true }],
   ['importBackrest', { content: '{"version":6,"instance":"x"}' }],

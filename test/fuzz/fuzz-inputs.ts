@@ -160,6 +160,7 @@ export function validInput(method: ApiMethod, rng: Rng, world: FuzzWorld): Recor
     case 'setPreferences': return rng.chance(0.5) ? { notifications: rng.pick(['all', 'problems', 'off']) } : { language: rng.pick(['en', 'pt-BR']) };
     case 'technicianLogin': return { password: rng.pick(['errada', 'x'.repeat(1024), '\u0000', world.technicianPassword + ' ']) };
     case 'runBackup': return { planId: world.planId };
+    case 'setPlanLabel': return { planId: world.planId, label: rng.chance(0.2) ? null : rng.pick(['Documentos', 'Financeiro 2024', ' ', 'x'.repeat(80)]) };
     case 'cancelJob': return { jobId: rng.pick(['job-1', '0', 'x'.repeat(128), '../job']) };
     case 'pause': return { until: rng.pick([null, '2099-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '275760-09-13T00:00:00Z']) };
     case 'listHistory': return { planId: world.planId, limit: rng.pick([1, 100, 1000]), offset: rng.pick([0, 10_000_000]), status: 'success' };

@@ -6,7 +6,7 @@ import { exportBackrest } from '../config/backrest-io.js';
 import { describeRepoSecrets, redactConfig } from '../config/repo-secrets.js';
 import { parseConfig } from '../config/validate.js';
 import { CofreError } from '../errors.js';
-import { t, type MessageKey } from '../i18n/index.js';
+import { t, tPlural, type MessageKey } from '../i18n/index.js';
 import { join } from 'node:path';
 import { expandEnrollment } from '../policy/enrollment.js';
 import { TechnicianAttempts, technicianAttemptsFile } from '../policy/technician-attempts.js';
@@ -112,6 +112,13 @@ export function handlersFor(ctx: AgentContext): Handlers {
       requireCapability('backupNow');
       ctx.plan(input.planId);
       return { jobId: ctx.operations.runBackup(input.planId, 'manual') };
+    },
+
+    async setPlanLabel(input) {
+      ctx.plan(input.planId);
+      await ctx.operations.labels.set(input.planId, input.label);
+      ctx.statusChanged();
+      return { ok: true as const };
     },
 
     async listJobs() {
@@ -405,15 +412,15 @@ function toEntry(entry: { name: string; path: string; type: string; size: number
 export function describeRetention(retention: Retention, ctx: Pick<AgentContext, 'locale'>): string {
   const locale = ctx.locale();
   if (retention.policyKeepAll) return t('agent.retentionKeepAll', undefined, locale);
-  if (retention.policyKeepLastN !== undefined) return t('agent.retentionLastN', { count: retention.policyKeepLastN }, locale);
+  if (retention.policyKeepLastN !== undefined) return tPlural('agent.retentionLastN', retention.policyKeepLastN, {}, locale);
   const buckets = retention.policyTimeBucketed;
   if (!buckets) return t('agent.retentionKeepAll', undefined, locale);
   const parts: string[] = [];
   for (const unit of ['hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const) {
     const count = buckets[unit];
-    if (count) parts.push(t(`agent.retentionPart.${unit}`, { count }, locale));
+    if (count) parts.push(tPlural(`agent.retentionPart.${unit}`, count, {}, locale));
   }
-  if (buckets.keepLastN) parts.push(t('agent.retentionPart.last', { count: buckets.keepLastN }, locale));
+  if (buckets.keepLastN) parts.push(tPlural('agent.retentionPart.last', buckets.keepLastN, {}, locale));
   if (parts.length === 0) return t('agent.retentionKeepAll', undefined, locale);
   return t('agent.retentionBuckets', { parts: new Intl.ListFormat(locale, { type: 'conjunction' }).format(parts) }, locale);
 }

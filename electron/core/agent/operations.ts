@@ -18,6 +18,8 @@ import { Scheduler } from '../schedule/scheduler.js';
 import { taskKey, type DueTask } from '../schedule/due.js';
 import { nextRunsByTask, scheduledTasks } from '../schedule/due.js';
 import type { AgentContext } from './agent.js';
+import { PlanLabels } from './plan-labels.js';
+import { dirname, join } from 'node:path';
 
 interface BackupValue {
   snapshotId: string | null;
@@ -41,6 +43,8 @@ const backupRetry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 5, baseDe
 
 export class Operations {
   readonly history: HistoryStore;
+  /** Display names of plans (Cofre's sidecar beside the history). */
+  readonly labels: PlanLabels;
   private readonly scheduler: Scheduler;
   private readonly historyIds = new Map<string, number>();
   private readonly progress = new Map<string, BackupProgress>();
@@ -51,12 +55,17 @@ export class Operations {
   private longLived = false;
   /** Jobs waiting out a transient cause: between queue attempts, or while restic retries by itself. */
   private readonly retrying = new Map<string, { cause: FailureCause; at: number }>();
+  /** Jobs waiting between queue attempts: which attempt comes next and when. */
+  private readonly nextAttempts = new Map<string, { attempt: number; maxAttempts: number; at: number }>();
+  /** Plans whose last backup failed after every automatic attempt -> how many attempts it made. */
+  private readonly gaveUp = new Map<string, number>();
 
   constructor(
     private readonly ctx: AgentContext,
     historyFile: string,
   ) {
     this.history = new HistoryStore(historyFile);
+    this.labels = new PlanLabels(join(dirname(historyFile), 'plan-labels.json'));
     const interrupted = this.history.markInterrupted();
     if (interrupted > 0) ctx.log.warn(`history: ${interrupted} operation(s) were interrupted when Cofre stopped unexpectedly`);
     this.history.prune({ keepDays: 366, keepMax: 100_000 });
@@ -110,13 +119,19 @@ export class Operations {
     const paused = this.pausedUntil && this.pausedUntil > now ? this.pausedUntil : null;
     const nextRuns = nextRunsByTask(scheduledTasks(config.plans), { now, lastRun: this.lastRuns(), pausedUntil: paused });
     const running = new Map<string, { jobId: string; progress: BackupProgress | null }>();
+    const retries = new Map<string, { attempt: number; maxAttempts: number; nextAttemptAt: string }>();
+    const attempts = new Map<string, { current: number; max: number }>();
     const retryCauses = new Map<string, FailureCause>();
     for (const job of this.ctx.queue.list()) {
       if (job.kind !== 'backup' || !job.planId || job.state === 'queued') continue;
       running.set(job.planId, { jobId: job.id, progress: this.progress.get(job.id) ?? null });
+      const next = this.nextAttempts.get(job.id);
+      if (next && job.state === 'retrying') retries.set(job.planId, { attempt: next.attempt, maxAttempts: next.maxAttempts, nextAttemptAt: new Date(next.at).toISOString() });
+      attempts.set(job.planId, { current: Math.max(1, job.attempt), max: this.retry.maxAttempts });
       const retry = this.retrying.get(job.id);
       // restic's own retries are only seen as they happen; a minute of silence means it got through.
-      if (retry && (job.state === 'retrying' || Date.now() - retry.at < 60_000)) retryCauses.set(job.planId, retry.cause);
+      // A later attempt that has not got through yet (it first unlocks, against the same dead server) still struggles.
+      if (retry && (job.state === 'retrying' || Date.now() - retry.at < 60_000 || (job.attempt > 1 && !this.progress.has(job.id)))) retryCauses.set(job.planId, retry.cause);
     }
     const managed = new Set(this.ctx.policy.effective(this.ctx.configStore.get()).managedPlanIds);
     const status = deriveStatus({
@@ -129,7 +144,8 @@ export class Operations {
       pausedUntil: paused,
       managedPlanIds: managed,
     });
-    return withRetryCauses(status, retryCauses);
+    const labelled = { ...status, plans: status.plans.map((p) => ({ ...p, label: this.labels.get(p.planId) })) };
+    return withRetrySchedule(withRetryCauses(labelled, retryCauses), retries, this.gaveUp, attempts);
   }
 
   listJobs(): ApiOutput<'listJobs'> {
@@ -271,7 +287,8 @@ export class Operations {
     });
     queue.on('job-started', ({ job }) => {
       if (job.kind === 'index') return;
-      this.retrying.delete(job.id);
+      // A retry keeps its cause until it shows progress: "Iniciando…" would hide that the server is still away.
+      if (job.attempt <= 1) this.retrying.delete(job.id);
       // The queue starts a job again for each retry: it stays one operation in history.
       if (this.historyIds.has(job.id)) {
         this.ctx.statusChanged();
@@ -295,8 +312,9 @@ export class Operations {
       });
       if (job.kind === 'backup') this.ctx.statusChanged();
     });
-    queue.on('job-retrying', ({ job, error, delayMs }) => {
+    queue.on('job-retrying', ({ job, error, delayMs, nextAttempt }) => {
       this.retrying.set(job.id, { cause: error.cause, at: Date.now() });
+      this.nextAttempts.set(job.id, { attempt: nextAttempt, maxAttempts: this.retry.maxAttempts, at: Date.now() + delayMs });
       this.ctx.log.warn(`${job.kind} ${job.planId ?? job.repoId}: ${error.message} — retrying in ${Math.round(delayMs / 1000)} s`);
       const historyId = this.historyIds.get(job.id);
       if (historyId !== undefined) this.history.update(historyId, { cause: error.cause, message: error.message });
@@ -312,6 +330,11 @@ export class Operations {
   private async onFinished(job: JobInfo, outcome: JobOutcome): Promise<void> {
     this.progress.delete(job.id);
     this.retrying.delete(job.id);
+    this.nextAttempts.delete(job.id);
+    if (job.kind === 'backup' && job.planId) {
+      if (outcome.status === 'failure' && outcome.attempts > 1 && outcome.attempts >= this.retry.maxAttempts) this.gaveUp.set(job.planId, outcome.attempts);
+      else this.gaveUp.delete(job.planId);
+    }
     const historyId = this.historyIds.get(job.id);
     this.historyIds.delete(job.id);
     const error = outcome.error ? { ...outcome.error, message: this.ctx.log.scrub(outcome.error.message), detail: outcome.error.detail ? this.ctx.log.scrub(outcome.error.detail) : undefined } : null;
@@ -569,6 +592,27 @@ function withRetryCauses(status: AgentStatus, causes: ReadonlyMap<string, Failur
   return status.cause || !first
     ? { ...status, plans }
     : { ...status, plans, cause: first.running!.retryCause ?? null, causePlanId: first.planId };
+}
+
+/** A backup between attempts says when the next comes; one that used them all says so. */
+function withRetrySchedule(
+  status: AgentStatus,
+  retries: ReadonlyMap<string, { attempt: number; maxAttempts: number; nextAttemptAt: string }>,
+  gaveUp: ReadonlyMap<string, number>,
+  attempts: ReadonlyMap<string, { current: number; max: number }>,
+): AgentStatus {
+  return {
+    ...status,
+    plans: status.plans.map((plan) => {
+      const retry = retries.get(plan.planId) ?? null;
+      const attempt = attempts.get(plan.planId);
+      // Attempt numbers matter only while the backup struggles (waiting, or restic retrying by itself).
+      const struggling = Boolean(retry || plan.running?.retryCause);
+      const withRetry = plan.running && struggling ? { ...plan, running: { ...plan.running, retry, attempt: attempt ?? null } } : plan;
+      const usedAll = gaveUp.get(plan.planId);
+      return usedAll !== undefined && !plan.running && plan.state === 'failed' ? { ...withRetry, gaveUpAfterAttempts: usedAll } : withRetry;
+    }),
+  };
 }
 
 /**

@@ -72,7 +72,7 @@ describe('hook templates', () => {
   });
 
   it('has a human default summary per event in the chosen language', () => {
-    expect(defaultSummary(event, 'en')).toBe('Backup of plan "docs" finished: snapshot a1b2c3d4e5, 105 files checked, 1.5 kB added, in 1m 31s.');
+    expect(defaultSummary(event, 'en')).toBe('Backup of plan "docs" finished: snapshot a1b2c3d4e5, files checked: 105, data added: 1.5 kB, in 1m 31s.');
     expect(defaultSummary(event, 'pt-BR')).toContain('O backup do plano "docs" terminou');
     expect(defaultSummary({ ...event, condition: 'CONDITION_SNAPSHOT_START' }, 'en')).toBe('Backup of plan "docs" to repository "office" started.');
     expect(defaultSummary({ ...event, condition: 'CONDITION_PRUNE_ERROR', error: 'locked' }, 'pt-BR')).toBe(

@@ -45,6 +45,25 @@ export function t(key: MessageKey, params?: MessageParams, locale: Locale = curr
   });
 }
 
+/**
+ * Picks the plural form of `base` for `count` by the locale's Intl plural rules (`.one`, `.other`,
+ * and `.zero`/`.few`/`.many` when a catalog has them) and fills `{count}` with the number.
+ */
+export function tPlural(base: string, count: number, params: MessageParams = {}, locale: Locale = currentLocale): string {
+  const rule = new Intl.PluralRules(locale).select(count);
+  const exact = count === 0 ? `${base}.zero` : null;
+  const candidates = [exact, `${base}.${rule}`, `${base}.other`].filter((k): k is string => k !== null);
+  const key = candidates.find((k) => hasMessage(k)) ?? `${base}.other`;
+  return t(key as MessageKey, { count, ...params }, locale);
+}
+
+export type CountNoun = 'repositories' | 'plans' | 'secrets' | 'snapshots' | 'files' | 'seconds';
+
+/** "1 repositório", "2 repositórios": a number with its noun in agreement, for messages that count several things. */
+export function countOf(noun: CountNoun, count: number, locale: Locale = currentLocale): string {
+  return tPlural(`common.count.${noun}`, count, {}, locale);
+}
+
 export function formatNumber(value: number, locale: Locale = currentLocale): string {
   return new Intl.NumberFormat(locale).format(value);
 }
@@ -84,6 +103,34 @@ export function formatRelative(date: Date | string | number, now: Date = new Dat
     delta /= size;
   }
   return rtf.format(Math.round(delta), 'year');
+}
+
+/**
+ * A past event relative to now: "há 2 horas". A date slightly in the future (the server's clock runs
+ * ahead of this window's, or the display refreshes late) is clamped: past events are never "em 13
+ * segundos"; anything under a minute reads "agora há pouco" / "just now".
+ */
+export function formatPast(date: Date | string | number, now: Date = new Date(), locale: Locale = currentLocale): string {
+  const ageMs = now.getTime() - new Date(date).getTime();
+  if (ageMs < 60_000) return t('common.justNow', undefined, locale);
+  return formatRelative(date, now, locale);
+}
+
+/** Time of day, with "hoje"/"ontem" when it is close: "hoje, 14:30", "ontem, 09:05", "27/11/2026, 14:30". */
+export function formatDayTime(date: Date | string | number, now: Date = new Date(), locale: Locale = currentLocale): string {
+  const when = new Date(date);
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(when);
+  const day = (d: Date) => `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (day(when) === day(now)) return t('common.todayAt', { time }, locale);
+  if (day(when) === day(yesterday)) return t('common.yesterdayAt', { time }, locale);
+  return formatDateTime(when, locale);
+}
+
+/** Just the time of day: "14:36". */
+export function formatTime(date: Date | string | number, locale: Locale = currentLocale): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(date));
 }
 
 export function formatDuration(ms: number, locale: Locale = currentLocale): string {

@@ -238,6 +238,43 @@ describe('JobQueue', () => {
   describe('retry', () => {
     const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 3000, factor: 2, jitter: 0 };
 
+    it('"Tentar agora": a new trigger of a job waiting out its backoff starts the next attempt at once', async () => {
+      const queue = new JobQueue({ clock: systemClock });
+      const slow: RetryPolicy = { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000, factor: 1, jitter: 0 };
+      const waiting = deferred();
+      queue.on('job-retrying', () => waiting.resolve());
+      const spec = {
+        key: 'backup:now', repoId: 'r1', kind: 'backup' as const, trigger: 'manual' as const, retry: slow,
+        run: async (ctx: JobContext) => {
+          if (ctx.attempt === 1) throw CofreError.fromCause('server-unreachable');
+          return `attempt ${ctx.attempt}`;
+        },
+      };
+      const first = queue.enqueue(spec);
+      await waiting.promise;
+      const started = Date.now();
+      const again = queue.enqueue(spec);
+      expect(again.id).toBe(first.id);
+      const outcome = await first.done;
+      expect(outcome).toMatchObject({ status: 'success', value: 'attempt 2', attempts: 2 });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
+
+    it('cancelling a job waiting out its backoff still cancels it', async () => {
+      const queue = new JobQueue({ clock: systemClock });
+      const slow: RetryPolicy = { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000, factor: 1, jitter: 0 };
+      const waiting = deferred();
+      queue.on('job-retrying', () => waiting.resolve());
+      const handle = queue.enqueue({
+        key: 'backup:c', repoId: 'r1', kind: 'backup', trigger: 'manual', retry: slow,
+        run: async () => { throw CofreError.fromCause('server-unreachable'); },
+      });
+      await waiting.promise;
+      expect(queue.retryNow('nope')).toBe(false);
+      handle.cancel();
+      expect(await handle.done).toMatchObject({ status: 'cancelled', attempts: 1 });
+    });
+
     it('retries a transient cause with exponential backoff capped at maxDelay, then succeeds', async () => {
       const clock = fakeClock();
       const queue = new JobQueue({ clock });

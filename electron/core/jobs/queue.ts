@@ -41,6 +41,8 @@ interface Job {
   resolve: (outcome: JobOutcome<unknown>) => void;
   cancelRequested: boolean;
   finished: boolean;
+  /** Aborted to end a backoff wait early (the attempt itself is not cancelled). */
+  wake?: AbortController;
 }
 
 interface Lane {
@@ -73,7 +75,11 @@ export class JobQueue {
   enqueue<T>(spec: JobSpec<T>): JobHandle<T> {
     const existing = this.byKey.get(spec.key);
     // A job being cancelled does not absorb new triggers: the user asked again after cancelling.
-    if (existing && !existing.cancelRequested) return existing.handle as JobHandle<T>;
+    // A job waiting out a backoff absorbs the trigger and tries again now ("Tentar agora").
+    if (existing && !existing.cancelRequested) {
+      if (existing.info.state === 'retrying') this.retryNow(existing.info.id);
+      return existing.handle as JobHandle<T>;
+    }
 
     const now = this.clock.now();
     const info: JobInfo = {
@@ -125,6 +131,14 @@ export class JobQueue {
   get(id: string): JobInfo | undefined {
     const job = this.byId.get(id);
     return job ? { ...job.info } : undefined;
+  }
+
+  /** Ends the backoff wait of a retrying job so its next attempt starts now; false if it is not waiting. */
+  retryNow(id: string): boolean {
+    const job = this.byId.get(id);
+    if (!job || job.finished || job.info.state !== 'retrying' || !job.wake) return false;
+    job.wake.abort();
+    return true;
   }
 
   /** Cancels a queued job at once, or aborts a running one (its work function sees the signal). */
@@ -267,11 +281,16 @@ export class JobQueue {
         const delayMs = backoffDelay(spec.retry, attempt, this.random);
         info.state = 'retrying';
         this.emit('job-retrying', { job: { ...info }, error: failure, delayMs, nextAttempt: attempt + 1 });
+        job.wake = new AbortController();
         try {
-          await this.clock.sleep(delayMs, signal);
+          await this.clock.sleep(delayMs, AbortSignal.any([signal, job.wake.signal]));
         } catch {
-          return { status: 'cancelled', error: errorInfo(CofreError.fromCause('cancelled')), attempts: attempt, startedAt };
+          if (!job.wake.signal.aborted || signal.aborted) {
+            job.wake = undefined;
+            return { status: 'cancelled', error: errorInfo(CofreError.fromCause('cancelled')), attempts: attempt, startedAt };
+          }
         }
+        job.wake = undefined;
         if (signal.aborted) {
           return { status: 'cancelled', error: errorInfo(CofreError.fromCause('cancelled')), attempts: attempt, startedAt };
         }

@@ -80,4 +80,14 @@ describe('results and the HTTP client', () => {
     const refused = createHttpClient({ token: 'bad', session: 's', fetch: (async () => new Response('', { status: 401 })) as unknown as typeof fetch });
     await expect(refused.call('getStatus', {})).rejects.toMatchObject({ payload: { code: 'ui.error.unauthorized' } });
   });
+
+  it('stops reconnecting and says "unauthorized" when the agent refuses the token of an old page', async () => {
+    let calls = 0;
+    const client = createHttpClient({ token: 'old', session: 's', fetch: (async () => { calls += 1; return new Response('', { status: 401 }); }) as unknown as typeof fetch });
+    const states: string[] = [];
+    client.onConnection((state) => states.push(state));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(states).toEqual(['unauthorized']);
+    expect(calls).toBe(1);
+  });
 });

@@ -3,7 +3,8 @@
 import type { ApiEvent, ApiInput, ApiMethod, ApiOutput } from '../../../electron/core/api.js';
 import type { ErrorPayload } from '../../../electron/core/errors.js';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+/** `unauthorized`: the agent no longer accepts this page's token (`cofre serve` restarted with a new one). */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
 
 export interface DesktopCapabilities {
   pickFolder?: () => Promise<string | null>;

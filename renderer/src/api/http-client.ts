@@ -33,6 +33,11 @@ export function createHttpClient(options: HttpClientOptions): Client {
     for (;;) {
       try {
         const response = await doFetch(http.eventsPath, { headers: { ...headers(), accept: 'text/event-stream' }, cache: 'no-store' });
+        // A new token means a new agent: reconnecting with the old one can never succeed.
+        if (response.status === 401) {
+          setState('unauthorized');
+          return;
+        }
         if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
         attempt = 0;
         setState('connected');
@@ -89,6 +94,7 @@ export function createHttpClient(options: HttpClientOptions): Client {
         body = null;
       }
       if (response.status === 401 && !(body && typeof body === 'object' && 'ok' in body)) {
+        setState('unauthorized');
         throw new ApiError({ code: 'ui.error.unauthorized', message: t('ui.error.unauthorized'), action: t('ui.error.unauthorized.action') });
       }
       return unwrapResult<ApiOutput<M>>(body, () => ({

@@ -3,6 +3,9 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode 
 import type { ErrorPayload } from '../../../electron/core/errors.js';
 import { t, type MessageKey, type MessageParams } from '../../../electron/core/i18n/index.js';
 import { ApiError } from '../api/client.js';
+import type { FailureCause } from '../../../electron/core/errors.js';
+import { causeAction, causeText } from '../logic/status-model.js';
+import { useStore } from '../state/store.js';
 
 /** Chooses the `.one` or `.other` form of a message by count. */
 export function plural(base: string, count: number, params: MessageParams = {}): string {
@@ -16,11 +19,17 @@ export function toPayload(error: unknown): ErrorPayload {
 
 /** Translated message + suggested action + a "Detalhes" disclosure; never a stack trace. */
 export function ErrorNotice({ error, onRetry, onDismiss }: { error: ErrorPayload; onRetry?: () => void; onDismiss?: () => void }) {
-  const hasDetails = Boolean(error.detail || error.fields?.length || error.cause);
+  const technician = useStore((s) => s.appInfo?.technician ?? false);
+  const audience = technician ? 'technician' : 'clerk';
+  // Codes and restic's raw text are for the technician; a clerk reads the sentence and what to do.
+  const hasDetails = technician && Boolean(error.detail || error.fields?.length || error.cause);
+  const cause = error.cause as FailureCause | undefined;
+  const message = cause && error.code === `cause.${cause}` ? causeText(cause, audience) : error.message;
+  const action = cause ? causeAction(cause, audience) : error.action;
   return (
     <div className="notice notice-error" role="alert">
-      <p className="notice-title">{error.message}</p>
-      {error.action ? <p className="notice-action">{error.action}</p> : null}
+      <p className="notice-title">{message}</p>
+      {action ? <p className="notice-action">{action}</p> : null}
       {error.fields?.length ? (
         <ul className="notice-fields">
           {error.fields.map((f) => (

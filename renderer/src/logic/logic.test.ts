@@ -4,7 +4,8 @@ import { formToRetention, retentionKeepsSomething, retentionToForm, defaultReten
 import { baseName, commonFolder, groupByDay, parentPath, splitBreadcrumbs } from './paths.js';
 import { validateCron, validateHttpUrl, validateNewPassword, validatePathList, validateRepoUri, lines } from './validate.js';
 import { addRepoAndPlan, caCertOf, isLocked, newRepo, uniqueId, withCaCert } from './repo-form.js';
-import { bannerFor, pauseUntil } from './status-model.js';
+import { bannerFor, causeAction, causeText, gaveUpLine, humanizeId, pauseUntil, planLabel, policyBroken, protectionSentence, retryLine } from './status-model.js';
+import type { PlanStatus } from '../../../electron/core/api.js';
 import { parseRoute } from './route.js';
 import { hookTargetText } from './hook-target.js';
 import type { AgentStatus, AppInfo } from '../../../electron/core/api.js';
@@ -137,7 +138,7 @@ describe('status model', () => {
 
   it('explains failures with their cause and action', () => {
     expect(bannerFor(status({ health: 'failed', cause: 'wrong-password' }), appInfo)).toEqual({
-      tone: 'failed', title: 'ui.health.failed', cause: 'cause.wrong-password', action: 'cause.wrong-password.action',
+      tone: 'failed', title: 'ui.health.failed', cause: 'cause.wrong-password', action: 'cause.wrong-password.action', causeCode: 'wrong-password',
     });
     expect(bannerFor(status({ health: 'ok' }), appInfo)).toMatchObject({ tone: 'ok', cause: null });
     expect(bannerFor(status({ health: 'ok' }), { configured: false } as AppInfo).tone).toBe('not-configured');
@@ -150,7 +151,7 @@ describe('status model', () => {
 
   it('says why a running backup is waiting', () => {
     expect(bannerFor(status({ health: 'running', cause: 'server-unreachable' }), appInfo)).toEqual({
-      tone: 'running', title: 'ui.health.running', cause: 'cause.server-unreachable', action: 'cause.server-unreachable.action',
+      tone: 'running', title: 'ui.health.running', cause: 'cause.server-unreachable', action: 'cause.server-unreachable.action', causeCode: 'server-unreachable',
     });
     expect(bannerFor(status({ health: 'running' }), appInfo)).toMatchObject({ tone: 'running', cause: null });
   });
@@ -167,6 +168,53 @@ describe('status model', () => {
     expect(parseRoute('#/settings?x=1')).toBe('settings');
     expect(parseRoute('')).toBe('status');
     expect(parseRoute('#/nope')).toBe('status');
+  });
+
+  const at = (h: number, m: number) => new Date(2026, 10, 27, h, m).toISOString();
+  const plan = (over: Partial<PlanStatus>): PlanStatus => ({
+    planId: 'documentos', repoId: 'r', paths: ['/home/maria/Documentos'], state: 'ok', lastSuccessAt: null, lastAttemptAt: null, lastOutcome: null,
+    lastCause: null, lastMessage: null, lastBackupBytes: null, nextRunAt: null, overdue: false, managed: false, running: null, ...over,
+  });
+  const now = new Date(2026, 10, 27, 14, 50);
+
+  it('says up to when the files are safe, and that a later attempt failed, in time of day', () => {
+    const failed = plan({ state: 'failed', lastSuccessAt: at(14, 30), lastAttemptAt: at(14, 36), lastOutcome: 'failure', lastCause: 'server-unreachable' });
+    expect(protectionSentence(failed, now, 'clerk', 'pt-BR')).toBe('Seus arquivos estão protegidos até hoje, 14:30 · a tentativa das 14:36 falhou: Não foi possível conectar ao servidor de backup.');
+    expect(protectionSentence(failed, now, 'clerk', 'en')).toMatch(/^Your files are protected up to today, 0?2:30\sPM · the attempt at 0?2:36\sPM failed: /);
+    const ok = plan({ lastSuccessAt: at(14, 30), lastAttemptAt: at(14, 30), lastOutcome: 'success' });
+    expect(protectionSentence(ok, now, 'clerk', 'pt-BR')).toBe('Seus arquivos estão protegidos até hoje, 14:30');
+    const yesterday = plan({ lastSuccessAt: new Date(2026, 10, 26, 9, 5).toISOString(), lastOutcome: 'success', lastAttemptAt: at(9, 5) });
+    expect(protectionSentence(yesterday, now, 'clerk', 'pt-BR')).toBe('Seus arquivos estão protegidos até ontem, 09:05');
+    expect(protectionSentence(plan({}), now, 'clerk', 'pt-BR')).toBe('Nenhum backup destes arquivos terminou ainda');
+  });
+
+  it('while retrying says when and which attempt, and after the last one when the schedule tries next', () => {
+    const retrying = plan({ state: 'ok', running: { jobId: 'j', progress: null, retryCause: 'server-unreachable', retry: { attempt: 3, maxAttempts: 5, nextAttemptAt: at(14, 40) } } });
+    expect(retryLine(retrying, 'pt-BR')).toBe('Tentando de novo às 14:40 (tentativa 3 de 5)');
+    expect(retryLine(plan({ running: { jobId: 'j', progress: null } }), 'pt-BR')).toBeNull();
+    const status = { health: 'running', cause: 'server-unreachable', causePlanId: 'documentos', pausedUntil: null, plans: [retrying], generatedAt: now.toISOString() } as AgentStatus;
+    expect(bannerFor(status, appInfo)).toMatchObject({ tone: 'warning', title: 'ui.health.retrying' });
+    const gaveUp = plan({ state: 'failed', gaveUpAfterAttempts: 5, nextRunAt: at(18, 0) });
+    expect(gaveUpLine(gaveUp, now, 'pt-BR')).toBe('O Cofre tentou 5 vezes e parou. Próximo backup agendado: hoje, 18:00.');
+  });
+
+  it('speaks plainly to a clerk and precisely to a technician, who is never told to ask the technician', () => {
+    expect(causeText('wrong-password', 'clerk', 'pt-BR')).not.toMatch(/senha do repositório|repositório/);
+    expect(causeText('no-repository', 'clerk', 'pt-BR')).not.toMatch(/repositório/);
+    expect(causeText('wrong-password', 'technician', 'pt-BR')).toBe('A senha do repositório está errada.');
+    expect(causeAction('wrong-password', 'technician', 'pt-BR')).not.toMatch(/técnico/i);
+    expect(causeAction('server-unreachable', 'technician', 'pt-BR')).toBe('Verifique a conexão de rede. O Cofre tentará de novo automaticamente.');
+  });
+
+  it('names plans by their label, else by their id made readable', () => {
+    expect(planLabel({ planId: 'p', label: 'Documentos da Secretaria' })).toBe('Documentos da Secretaria');
+    expect(planLabel({ planId: 'financeiro-2024', label: null })).toBe('Financeiro 2024');
+    expect(humanizeId('meus_documentos')).toBe('Meus documentos');
+  });
+
+  it('knows when the machine policy is broken', () => {
+    expect(policyBroken({ configProblem: { code: 'policy.notJson', message: 'x' } } as AppInfo)).toBe(true);
+    expect(policyBroken({ configProblem: null } as AppInfo)).toBe(false);
   });
 });
 

@@ -59,10 +59,11 @@ export function newPlan(id: string, repoId: string, paths: string[]): Plan {
 }
 
 /** The first-run result: the draft config with one repository and one plan added. */
-export function addRepoAndPlan(config: Config, repo: Repo, paths: string[]): { config: Config; planId: string } {
+export function addRepoAndPlan(config: Config, repo: Repo, paths: string[], retention?: Plan['retention']): { config: Config; planId: string } {
   const planId = uniqueId('documentos', config.plans.map((p) => p.id));
+  const plan = newPlan(planId, repo.id, paths);
   return {
-    config: { ...config, repos: [...config.repos.filter((r) => r.id !== repo.id), repo], plans: [...config.plans, newPlan(planId, repo.id, paths)] },
+    config: { ...config, repos: [...config.repos.filter((r) => r.id !== repo.id), repo], plans: [...config.plans, retention ? { ...plan, retention } : plan] },
     planId,
   };
 }
@@ -71,3 +72,11 @@ export function addRepoAndPlan(config: Config, repo: Repo, paths: string[]): { c
 export function isLocked(locked: readonly string[], key: string): boolean {
   return locked.some((l) => l === '*' || l === key || key.startsWith(`${l}.`));
 }
+
+/** How long the first-run wizard keeps backups, as choices a person can read. */
+export const retentionPresets = {
+  month: { policyTimeBucketed: { daily: 30 } },
+  year: { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } },
+  years: { policyTimeBucketed: { daily: 14, weekly: 8, monthly: 24, yearly: 5 } },
+} as const satisfies Record<string, NonNullable<Plan['retention']>>;
+export type RetentionPreset = keyof typeof retentionPresets;

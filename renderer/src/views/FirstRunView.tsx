@@ -2,10 +2,10 @@
 // with a local folder. Each path ends with a saved repository, one plan and an initialised repo.
 import { useState, type FormEvent } from 'react';
 import type { ApiOutput } from '../../../electron/core/api.js';
-import { t } from '../../../electron/core/i18n/index.js';
+import { getLocale, t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, useAction } from '../components/common.js';
 import { navigate } from '../components/route.js';
-import { addRepoAndPlan, newRepo, uniqueId } from '../logic/repo-form.js';
+import { addRepoAndPlan, newRepo, retentionPresets, uniqueId, type RetentionPreset } from '../logic/repo-form.js';
 import { lines, validateNewPassword, validatePathList, validateRepoUri, isAbsolutePath } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
 import { TechnicianGate } from './SettingsView.js';
@@ -66,6 +66,7 @@ function ServerSetup({ local }: { local: boolean }) {
   const [confirm, setConfirm] = useState('');
   const [caCert, setCaCert] = useState('');
   const [paths, setPaths] = useState(appInfo.homeDir);
+  const [keep, setKeep] = useState<RetentionPreset>('year');
   const [touched, setTouched] = useState(false);
   const [result, setResult] = useState<ApiOutput<'testConnection'> | null>(null);
 
@@ -84,7 +85,7 @@ function ServerSetup({ local }: { local: boolean }) {
   const finish = useAction(async () => {
     const { config } = await client.call('getConfig', {});
     const repo = { ...draftRepo(), id: uniqueId(local ? 'local' : 'servidor', config.repos.map((r) => r.id)) };
-    const next = addRepoAndPlan(config, repo, lines(paths));
+    const next = addRepoAndPlan(config, repo, lines(paths), retentionPresets[keep]);
     await client.call('setConfig', { config: next.config, modno: config.modno });
     await client.call('setRepoSecrets', { repoId: repo.id, ...secrets() });
     await client.call('initRepo', { repoId: repo.id });
@@ -131,9 +132,7 @@ function ServerSetup({ local }: { local: boolean }) {
           </Field>
         ) : null}
       </div>
-      <Field label={t('ui.plan.paths')} hint={t('ui.plan.pathsHint')} problem={show(pathsProblem)}>
-        {(p) => <textarea {...p} rows={2} className="mono" value={paths} onChange={(e) => setPaths(e.target.value)} />}
-      </Field>
+      <WhatAndHowLong paths={paths} setPaths={setPaths} keep={keep} setKeep={setKeep} problem={show(pathsProblem)} />
 
       {test.error ? <ErrorNotice error={test.error} /> : null}
       {result ? <ConnectionResult result={result} /> : null}
@@ -194,5 +193,27 @@ function EnrollSetup() {
       {enroll.error ? <ErrorNotice error={enroll.error} /> : null}
       <button type="submit" className="btn btn-primary" disabled={enroll.busy || Boolean(pathsProblem)}>{t('ui.firstRun.enrollButton')}</button>
     </form>
+  );
+}
+
+/** Before anything is saved the person sees which folders are protected and for how long, and can change both. */
+function WhatAndHowLong({ paths, setPaths, keep, setKeep, problem }: { paths: string; setPaths: (v: string) => void; keep: RetentionPreset; setKeep: (v: RetentionPreset) => void; problem: string | null }) {
+  const folders = new Intl.ListFormat(getLocale(), { type: 'conjunction' }).format(lines(paths));
+  const howLong = t(`ui.firstRun.keep.${keep}` as MessageKey);
+  return (
+    <fieldset className="editor what-how-long">
+      <legend>{t('ui.firstRun.whatTitle')}</legend>
+      <Field label={t('ui.firstRun.whatFolders')} hint={t('ui.plan.pathsHint')} problem={problem}>
+        {(p) => <textarea {...p} rows={2} className="mono" value={paths} onChange={(e) => setPaths(e.target.value)} />}
+      </Field>
+      <Field label={t('ui.firstRun.howLong')}>
+        {(p) => (
+          <select {...p} value={keep} onChange={(e) => setKeep(e.target.value as RetentionPreset)}>
+            {(Object.keys(retentionPresets) as RetentionPreset[]).map((k) => <option key={k} value={k}>{t(`ui.firstRun.keep.${k}` as MessageKey)}</option>)}
+          </select>
+        )}
+      </Field>
+      {folders ? <p className="preview" role="status">{t('ui.firstRun.summary', { folders, howLong: howLong.charAt(0).toLocaleLowerCase() + howLong.slice(1) })}</p> : null}
+    </fieldset>
   );
 }

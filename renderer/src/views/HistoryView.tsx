@@ -5,6 +5,7 @@ import type { ApiInput, ApiOutput, Operation } from '../../../electron/core/api.
 import { formatBytes, formatDateTime, formatDuration, t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { Empty, ErrorNotice, Spinner, plural, useAction } from '../components/common.js';
 import { useClient, useStore } from '../state/store.js';
+import { causeAction, causeText, planLabel, type Audience } from '../logic/status-model.js';
 
 const pageSize = 50;
 const kinds = ['backup', 'restore', 'forget', 'prune', 'check', 'index', 'unlock', 'init'] as const;
@@ -20,6 +21,8 @@ export function HistoryView() {
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<ApiOutput<'listHistory'> | null>(null);
   const [open, setOpen] = useState<number | null>(null);
+  const audience = useStore((s) => (s.appInfo?.technician ? 'technician' : 'clerk'));
+  const labels = new Map(plans.map((p) => [p.planId, (p as { label?: string | null }).label ?? null]));
 
   const load = useAction(async (f: Filters, from: number) => {
     const input: ApiInput<'listHistory'> = { limit: pageSize, offset: from };
@@ -48,7 +51,7 @@ export function HistoryView() {
             <span>{t('ui.history.plan')}</span>
             <select value={filters.planId} onChange={(e) => setFilter('planId', e.target.value)}>
               <option value="">{t('ui.history.all')}</option>
-              {plans.map((p) => <option key={p.planId} value={p.planId}>{p.planId}</option>)}
+              {plans.map((p) => <option key={p.planId} value={p.planId}>{planLabel(p)}</option>)}
             </select>
           </label>
           <label>
@@ -90,12 +93,12 @@ export function HistoryView() {
             {page.items.map((op) => (
               <Fragment key={op.id}>
                 <tr className={`status-${op.status}`}>
-                  <td>{formatDateTime(op.startedAt)}</td>
-                  <td>{kindLabel(op.type)}</td>
-                  <td>{op.planId ?? '—'}</td>
-                  <td><span className={`pill tone-${toneOf(op.status)}`}>{t(`ui.outcome.${op.status === 'pending' ? 'running' : op.status}` as MessageKey)}</span></td>
-                  <td className="num">{op.durationMs !== null ? formatDuration(op.durationMs) : '—'}</td>
-                  <td className="num">{sizeOf(op)}</td>
+                  <td data-label={t('ui.history.started')}>{formatDateTime(op.startedAt)}</td>
+                  <td data-label={t('ui.history.type')}>{kindLabel(op.type)}</td>
+                  <td data-label={t('ui.history.plan')}>{op.planId ? planLabel({ planId: op.planId, label: labels.get(op.planId) }) : '—'}</td>
+                  <td data-label={t('ui.history.status')}><span className={`pill tone-${toneOf(op.status)}`}>{t(`ui.outcome.${op.status === 'pending' ? 'running' : op.status}` as MessageKey)}</span></td>
+                  <td className="num" data-label={t('ui.history.duration')}>{op.durationMs !== null ? formatDuration(op.durationMs) : '—'}</td>
+                  <td className="num" data-label={t('ui.history.size')}>{sizeOf(op)}</td>
                   <td className="actions">
                     {op.cause || op.message || op.detail || op.snapshotId ? (
                       <button type="button" className="btn btn-ghost btn-small" aria-expanded={open === op.id} aria-controls={`op-${op.id}`} onClick={() => setOpen(open === op.id ? null : op.id)}>
@@ -107,7 +110,7 @@ export function HistoryView() {
                 {open === op.id ? (
                   <tr className="detail-row" id={`op-${op.id}`}>
                     <td colSpan={7}>
-                      <OperationDetail op={op} />
+                      <OperationDetail op={op} audience={audience} />
                     </td>
                   </tr>
                 ) : null}
@@ -163,13 +166,14 @@ function sizeOf(op: Operation): string {
   return '—';
 }
 
-function OperationDetail({ op }: { op: Operation }) {
+function OperationDetail({ op, audience }: { op: Operation; audience: Audience }) {
+  const technician = audience === 'technician';
   return (
     <div className="op-detail">
       {op.cause ? (
         <>
-          <p className="notice-title">{t(`cause.${op.cause}` as MessageKey)}</p>
-          <p className="notice-action">{t(`cause.${op.cause}.action` as MessageKey)}</p>
+          <p className="notice-title">{causeText(op.cause, audience)}</p>
+          <p className="notice-action">{causeAction(op.cause, audience)}</p>
         </>
       ) : op.message ? (
         <p>{op.message}</p>
@@ -181,18 +185,18 @@ function OperationDetail({ op }: { op: Operation }) {
             <dd>{formatDateTime(op.endedAt)}</dd>
           </div>
         ) : null}
-        {op.snapshotId ? (
-          <div>
-            <dt>{t('ui.history.snapshot')}</dt>
-            <dd><code>{op.snapshotId.slice(0, 8)}</code></dd>
-          </div>
-        ) : null}
         <div>
           <dt>{t('ui.history.trigger')}</dt>
           <dd>{triggerLabel(op.trigger)}</dd>
         </div>
       </dl>
-      {op.detail || (op.cause && op.message) ? (
+      {/* Codes and ids are for the technician; a clerk reads the sentence above. */}
+      {technician && (op.cause || op.snapshotId || op.planId) ? (
+        <p className="tech-line muted small">
+          {t('ui.status.technicianCode', { code: [op.cause, op.planId, op.snapshotId ? `${t('ui.history.snapshot')} ${op.snapshotId.slice(0, 8)}` : null].filter(Boolean).join(' · ') })}
+        </p>
+      ) : null}
+      {technician && (op.detail || (op.cause && op.message)) ? (
         <details className="notice-details">
           <summary>{t('ui.common.details')}</summary>
           {op.cause && op.message ? <p>{op.message}</p> : null}

@@ -7,6 +7,7 @@ import type { ErrorPayload } from '../../../electron/core/errors.js';
 import { formatBytes, formatDateTime, getLocale, t } from '../../../electron/core/i18n/index.js';
 import { importSummary, instanceLine, nothingChanges, pluralText, secretNames, type ImportPreviewData } from '../../../electron/core/i18n/import-text.js';
 import { Dialog, ErrorNotice, Field, plural, useAction } from '../components/common.js';
+import { FileButton } from '../components/LocaleControls.js';
 import { useClient } from '../state/store.js';
 
 type ImportResult = ApiOutput<'importBackrest'>;
@@ -179,9 +180,7 @@ export function ImportPanel({ disabled, onImported }: { disabled: boolean; onImp
       <fieldset disabled={disabled} className="editor-stack plain">
         <Field label={t('ui.import.file')}>
           {(p) => (
-            <input {...p} key={fileKey} type="file" accept=".json,application/json" onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (!file) return;
+            <FileButton key={fileKey} id={p.id} accept=".json,application/json" onFile={(file) => {
               setResult(null);
               setUndone(null);
               void file.text().then(setContent);

@@ -5,6 +5,7 @@ import type { Retention, Schedule } from '../../../electron/core/config/backrest
 import { formatDateTime, getLocale, t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import type { ErrorPayload } from '../../../electron/core/errors.js';
 import { Field, toPayload } from '../components/common.js';
+import { TimeSelect } from '../components/LocaleControls.js';
 import { bucketFields, formToRetention, retentionKeepsSomething, retentionToForm, type RetentionForm, type RetentionMode } from '../logic/retention-form.js';
 import { formToSchedule, scheduleToForm, switchScheduleMode, type ScheduleForm, type ScheduleMode } from '../logic/schedule-form.js';
 import { validateCron } from '../logic/validate.js';
@@ -47,7 +48,6 @@ export function ScheduleEditor({ value, onChange, disabled, onInvalid }: { value
   const schedule = formToSchedule(form, value);
   const preview = useDebounced(JSON.stringify(schedule), () => client.call('previewSchedule', { schedule }), Boolean(cronProblem));
   const weekdayNames = Array.from({ length: 7 }, (_, d) => new Intl.DateTimeFormat(getLocale(), { weekday: 'short' }).format(new Date(2024, 0, 7 + d)));
-  const time = `${String(form.hour).padStart(2, '0')}:${String(form.minute).padStart(2, '0')}`;
 
   return (
     <fieldset className="editor" disabled={disabled}>
@@ -68,10 +68,7 @@ export function ScheduleEditor({ value, onChange, disabled, onInvalid }: { value
         {form.mode === 'daily' || form.mode === 'weekly' ? (
           <Field label={t('ui.schedule.time')}>
             {(p) => (
-              <input {...p} type="time" value={time} onChange={(e) => {
-                const [h, m] = e.target.value.split(':').map(Number);
-                update({ hour: clamp(h ?? 0, 0, 23), minute: clamp(m ?? 0, 0, 59) });
-              }} />
+              <TimeSelect id={p.id} describedBy={p['aria-describedby']} hour={form.hour} minute={form.minute} onChange={(h, m) => update({ hour: clamp(h, 0, 23), minute: clamp(m, 0, 59) })} />
             )}
           </Field>
         ) : null}

@@ -1,7 +1,7 @@
 // Messages of the hooks domain. Same keys in both languages; `{name}` placeholders.
 const en = {
   'hooks.summary.snapshotStart': 'Backup of plan "{plan}" to repository "{repo}" started.',
-  'hooks.summary.snapshotSuccess': 'Backup of plan "{plan}" finished: snapshot {snapshot}, {files} files checked, {added} added, in {duration}.',
+  'hooks.summary.snapshotSuccess': 'Backup of plan "{plan}" finished: snapshot {snapshot}, files checked: {files}, data added: {added}, in {duration}.',
   'hooks.summary.snapshotDone': 'Backup of plan "{plan}" finished (snapshot {snapshot}).',
   'hooks.summary.snapshotWarning': 'Backup of plan "{plan}" finished with warnings: {error}',
   'hooks.summary.snapshotError': 'Backup of plan "{plan}" failed: {error}',
@@ -15,7 +15,7 @@ const en = {
   'hooks.operation.forget': 'Removal of old backups',
   'hooks.failed.exitCode': 'The hook command ended with exit code {code}.',
   'hooks.failed.start': 'The hook command could not be started ({reason}).',
-  'hooks.failed.timeout': 'The hook did not finish within {seconds} seconds and was stopped.',
+  'hooks.failed.timeout': 'The hook did not finish within its time limit ({seconds} s) and was stopped.',
   'hooks.failed.cancelled': 'The hook was stopped because Cofre is shutting down.',
   'hooks.failed.httpStatus': 'The notification server {target} answered with HTTP status {status}.',
   'hooks.failed.unreachable': 'The notification server {target} could not be reached ({reason}).',
@@ -29,7 +29,7 @@ export const hooksMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, st
   en,
   'pt-BR': {
     'hooks.summary.snapshotStart': 'O backup do plano "{plan}" para o repositório "{repo}" começou.',
-    'hooks.summary.snapshotSuccess': 'O backup do plano "{plan}" terminou: snapshot {snapshot}, {files} arquivos verificados, {added} adicionados, em {duration}.',
+    'hooks.summary.snapshotSuccess': 'O backup do plano "{plan}" terminou: snapshot {snapshot}, arquivos verificados: {files}, dados adicionados: {added}, em {duration}.',
     'hooks.summary.snapshotDone': 'O backup do plano "{plan}" terminou (snapshot {snapshot}).',
     'hooks.summary.snapshotWarning': 'O backup do plano "{plan}" terminou com avisos: {error}',
     'hooks.summary.snapshotError': 'O backup do plano "{plan}" falhou: {error}',
@@ -43,7 +43,7 @@ export const hooksMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, st
     'hooks.operation.forget': 'A remoção de backups antigos',
     'hooks.failed.exitCode': 'O comando do gancho terminou com código de saída {code}.',
     'hooks.failed.start': 'O comando do gancho não pôde ser iniciado ({reason}).',
-    'hooks.failed.timeout': 'O gancho não terminou em {seconds} segundos e foi interrompido.',
+    'hooks.failed.timeout': 'O gancho não terminou no limite de tempo ({seconds} s) e foi interrompido.',
     'hooks.failed.cancelled': 'O gancho foi interrompido porque o Cofre está sendo encerrado.',
     'hooks.failed.httpStatus': 'O servidor de notificação {target} respondeu com o status HTTP {status}.',
     'hooks.failed.unreachable': 'Não foi possível alcançar o servidor de notificação {target} ({reason}).',
