@@ -34,7 +34,10 @@ test('the import preview lists what will not work; a hook URL kept securely is n
   await page.goto(cofre.url);
   await page.getByRole('navigation', { name: 'Seções principais' }).getByRole('link', { name: 'Configurações' }).click();
   await page.getByRole('tab', { name: 'Importar / exportar' }).click();
-  await page.getByLabel('Arquivo config.json').setInputFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(guideFile(cofre)) });
+  // Cofre's own translated file button opens the chooser (not the browser's "Choose File").
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Arquivo config.json' }).click();
+  await (await chooser).setFiles({ name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(guideFile(cofre)) });
 
   const warnings = page.getByTestId('import-diagnostics');
   await expect(warnings.getByText('O arquivo é válido, mas 2 configurações não vão funcionar como esperado:')).toBeVisible();

@@ -49,7 +49,9 @@ test('switching the schedule to "Personalizado (cron)" keeps the time that was s
   await openSettings(page, cofre, 'Planos');
   const mode = page.getByRole('combobox', { name: 'Frequência' });
   await mode.selectOption({ label: 'Todo dia' });
-  await page.getByLabel('Horário', { exact: true }).first().fill('09:30');
+  // The time is Cofre's own hour and minute lists (they follow the app's language, not the browser's).
+  await page.getByRole('combobox', { name: 'Hora', exact: true }).first().selectOption('9');
+  await page.getByRole('combobox', { name: 'Minuto', exact: true }).first().selectOption('30');
   await mode.selectOption({ label: 'Personalizado (cron)' });
   await expect(page.getByRole('textbox', { name: 'Expressão cron' })).toHaveValue('30 9 * * *');
   await page.getByRole('button', { name: 'Salvar configurações' }).click();

@@ -3,6 +3,7 @@
 // `cofre serve` started on a free port against all of it. `stop()` kills the server process and
 // removes every folder, so specs never share state.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test as base } from '@playwright/test';
@@ -42,7 +43,7 @@ export interface Cofre {
   /** The password the repository is (or will be) initialised with. */
   repoPassword: string;
   rest: RestServer;
-  /** Calls the contract as a script would (the server's default session). */
+  /** Calls the contract as a script would, in a session of its own. */
   api<T = unknown>(method: string, input?: unknown): Promise<T>;
   /** A Backrest config.json with one repository (this REST server) and one plan over `documents`. */
   backrestConfig(options?: { repoPassword?: string; planId?: string; repoId?: string; autoInitialize?: boolean }): string;
@@ -113,10 +114,12 @@ export async function startCofre(options: CofreOptions = {}): Promise<Cofre> {
     const url = printed.url;
     const origin = new URL(url).origin;
 
+    // One session of its own, as a script would open (the server has no shared default session).
+    const apiSession = randomBytes(16).toString('hex');
     const api = async <T>(method: string, input: unknown = {}): Promise<T> => {
       const response = await fetch(`${origin}/api/${method}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-cofre-session': apiSession },
         body: JSON.stringify(input),
       });
       const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };

@@ -6,6 +6,7 @@ import type { Config, Hook, HookCondition } from '../../../electron/core/config/
 import { t, type Locale, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, useAction } from '../components/common.js';
 import { hookTargetText } from '../logic/hook-target.js';
+import { causeAction } from '../logic/status-model.js';
 import { isLocked } from '../logic/repo-form.js';
 import { validateHttpUrl } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
@@ -27,7 +28,8 @@ export function ConnectionResult({ result }: { result: ApiOutput<'testConnection
     );
   }
   const message = result.cause ? t(`cause.${result.cause}` as MessageKey) : result.message ?? t('cause.unknown');
-  const action = result.cause ? t(`cause.${result.cause}.action` as MessageKey) : result.action;
+  // Only technicians test connections: the action speaks to them, never "ask your technician".
+  const action = result.cause ? causeAction(result.cause, 'technician') : result.action;
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{message}</p>

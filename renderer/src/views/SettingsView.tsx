@@ -8,6 +8,7 @@ import { t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, Spinner, useAction } from '../components/common.js';
 import { caCertOf, isLocked, newPlan, newRepo, uniqueId, withCaCert } from '../logic/repo-form.js';
 import { lines, validateId, validatePathList, validateRepoUri } from '../logic/validate.js';
+import { policyBroken } from '../logic/status-model.js';
 import { useClient, useStore } from '../state/store.js';
 import { ConnectionResult, HooksPanel, PreferencesPanel, TransferPanel, type Secrets } from './SettingsParts.js';
 import { RetentionEditor, ScheduleEditor } from './ScheduleEditors.js';
@@ -36,7 +37,8 @@ export function SettingsView() {
     return (
       <div className="narrow">
         <h1 className="section-title">{t('ui.settings.title')}</h1>
-        <p>{t('ui.settings.notAllowed')}</p>
+        {/* "You can still choose…" only where that is true: a broken policy or one that locks both says otherwise. */}
+        <p>{t(policyBroken(appInfo) || (appInfo.locked.includes('language') && appInfo.locked.includes('notifications')) ? 'ui.settings.notAllowedLocked' : 'ui.settings.notAllowed')}</p>
         <PreferencesPanel />
       </div>
     );
