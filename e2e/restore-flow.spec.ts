@@ -44,6 +44,10 @@ test('the clerk moves to an older backup and stays in Documentos/Ofícios', asyn
   const newerButton = page.getByRole('button', { name: new RegExp(`\\(${snapshots.find((s) => s.id === newer)!.shortId}\\)$`) });
 
   await openRestore(page, cofre);
+  // Each backup in the timeline names its plan the way people read it, never a snapshot id.
+  const olderShortId = snapshots.find((s) => s.id === older)!.shortId;
+  await expect(olderButton).toContainText('Documentos');
+  await expect(olderButton).not.toContainText(olderShortId);
   await page.getByRole('button', { name: 'Ofícios', exact: true }).click();
   await expect(currentFolder(page)).toHaveText('Ofícios');
 

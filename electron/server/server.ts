@@ -158,6 +158,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       sendJson(res, 413, failure(new CofreError('server.tooLarge')), { connection: 'close' });
       return;
     }
+    // Parsing a body of hundreds of thousands of values costs most of a second before the value
+    // count below can refuse it; a byte scan for separators refuses such a body for ~1% of that.
+    if (separatorCount(body) > maxRequestValues * 2) {
+      sendJson(res, 413, failure(new CofreError('server.tooComplex', { params: { max: maxRequestValues }, cause: 'invalid-input' })));
+      return;
+    }
     let input: unknown;
     try {
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
@@ -280,4 +286,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
       if (!done) reject(error);
     });
   });
+}
+
+/** Commas and colons in a JSON body: an upper bound on its number of values, plus the odd one inside strings. */
+function separatorCount(body: Buffer): number {
+  let count = 0;
+  for (let i = 0; i < body.length; i += 1) {
+    const byte = body[i];
+    if (byte === 0x2c || byte === 0x3a) count += 1;
+  }
+  return count;
 }

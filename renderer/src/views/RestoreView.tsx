@@ -8,6 +8,7 @@ import { formatBytes, formatDateTime, getLocale, t } from '../../../electron/cor
 import { ApiError } from '../api/client.js';
 import { Empty, ErrorNotice, ProgressBar, Spinner, plural, useAction } from '../components/common.js';
 import { baseName, commonFolder, folderAndAncestors, groupByMonth, middleEllipsis, monthKey, parentPath, pathRoom, splitBreadcrumbs } from '../logic/paths.js';
+import { planLabel } from '../logic/status-model.js';
 import { useClient, useStore } from '../state/store.js';
 import { RestoreDialog, type RestoreRequest } from './RestoreDialog.js';
 
@@ -316,6 +317,9 @@ function Timeline({ months, selectedId, onChoose }: { months: ReturnType<typeof 
     return s ? monthKey(s.time) : months[0]?.month ?? null;
   }, [months, selectedId]);
   const [open, setOpen] = useState<Set<string>>(new Set());
+  // Plans by the name people gave them (never a plan id or a snapshot id for a clerk).
+  const plans = useStore((state) => state.status?.plans);
+  const planLabels = useMemo(() => new Map((plans ?? []).map((p) => [p.planId, p.label ?? null] as const)), [plans]);
   useEffect(() => {
     if (selectedMonth) setOpen((current) => (current.has(selectedMonth) ? current : new Set([...current, selectedMonth])));
   }, [selectedMonth]);
@@ -375,7 +379,7 @@ function Timeline({ months, selectedId, onChoose }: { months: ReturnType<typeof 
                           <span className={showDay ? 'timeline-daylabel' : 'timeline-daylabel visually-hidden'}>{day}</span>
                           <span className="timeline-time">{new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short' }).format(new Date(s.time))}</span>
                         </span>
-                        <span className="timeline-meta">{s.planId ?? s.shortId}</span>
+                        <span className="timeline-meta">{s.planId ? planLabel({ planId: s.planId, label: planLabels.get(s.planId) ?? null }) : ''}</span>
                       </button>
                     </li>
                   );
