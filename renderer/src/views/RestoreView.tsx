@@ -454,18 +454,25 @@ function EntryTable({ entries, snapshotId, isSelected, toggle, toggleAll, onOpen
               </td>
               <td className="num col-size">{e.type === 'dir' ? '' : formatBytes(e.size)}</td>
               <td className="col-modified">{formatDateTime(e.mtime)}</td>
-              <td className="actions">
-                {e.type === 'file' ? (
-                  <button type="button" className="btn btn-ghost btn-small" aria-label={t('ui.restore.versionsFor', { name: e.name })} onClick={() => onVersions(e.path)}>
-                    {t('ui.restore.versions')}
-                  </button>
-                ) : null}
-              </td>
+              <VersionsCell entry={e} onVersions={onVersions} />
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The "Versões" action of a row, in the folder listing and in search results alike. */
+function VersionsCell({ entry, onVersions }: { entry: { type: string; name: string; path: string }; onVersions: (path: string) => void }) {
+  return (
+    <td className="actions">
+      {entry.type === 'file' ? (
+        <button type="button" className="btn btn-ghost btn-small" aria-label={t('ui.restore.versionsFor', { name: entry.name })} onClick={() => onVersions(entry.path)}>
+          {t('ui.restore.versions')}
+        </button>
+      ) : null}
+    </td>
   );
 }
 
@@ -528,13 +535,7 @@ function SearchResults({ results, busy, across, isSelected, toggle, toggleAll, o
                     ) : formatDateTime(item.snapshotTime)}
                   </td>
                   <td className="num col-size">{item.type === 'dir' ? '' : formatBytes(item.size)}</td>
-                  <td className="actions">
-                    {item.type === 'file' ? (
-                      <button type="button" className="btn btn-ghost btn-small" aria-label={t('ui.restore.versionsFor', { name: item.name })} onClick={() => onVersions(item.path)}>
-                        {t('ui.restore.versions')}
-                      </button>
-                    ) : null}
-                  </td>
+                  <VersionsCell entry={item} onVersions={onVersions} />
                 </tr>
               ))}
             </tbody>
