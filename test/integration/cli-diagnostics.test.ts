@@ -2,8 +2,6 @@
 // the names the guide gives (REST_RESTIC_USERNAME / REST_RESTIC_PASSWORD, which restic never
 // reads) is not just "valid", and the backup's 401 says that no user name was sent. A plan
 // folder that no longer exists is a warning in plain words on every restic version.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,27 +9,16 @@ import { Agent } from '../../electron/core/agent/agent.js';
 import type { ApiInput } from '../../electron/core/api.js';
 import { MemorySecretStore } from '../../electron/core/secrets/secret-store.js';
 import { runCli } from './run-cli.js';
-import { answersHttp, freePort, makeTempDir, removeDir, repoRoot, writeHtpasswd } from '../fixtures/index.js';
+import { answersHttp, freePort, makeTempDir, removeDir, resticBinaries, restServerBinary, writeHtpasswd } from '../fixtures/index.js';
 import { spawnServer, stopServer, waitUntilReady, type ServerProcess } from '../fixtures/process.js';
 
-const restServerBin = join(repoRoot, '.tools', 'rest-server', 'usr', 'bin', 'restic-rest-server');
+const restServerBin = restServerBinary();
 const restUser = 'batatais';
 const restPassword = 'Rest-Secret-4410';
 const repoPassword = 'Repo-Secret-8812';
 
-function versionOf(bin: string): string | undefined {
-  try {
-    return /restic (\d+\.\d+\.\d+)/.exec(execFileSync(bin, ['version'], { encoding: 'utf8', timeout: 10_000 }))?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
-const versions = [
-  { label: '0.14', bin: '/usr/bin/restic' },
-  { label: '0.18', bin: join(repoRoot, '.tools', 'restic-0.18', 'usr', 'bin', 'restic') },
-  { label: '0.19', bin: join(repoRoot, '.tools', 'restic-0.19', 'usr', 'bin', 'restic') },
-].filter((v) => existsSync(v.bin) && versionOf(v.bin)?.startsWith(`${v.label}.`));
+// The field's restic versions, each checked under its own path (test/fixtures/restic-versions.ts).
+const versions = resticBinaries.map(({ label, bin }) => ({ label, bin }));
 
 describe.each(versions)('cofre CLI diagnostics with restic $label and the real rest-server', ({ label, bin }) => {
   let dir: string;

@@ -16,27 +16,15 @@ import { CofreError, type FailureCause } from '../../electron/core/errors.js';
 import { detectRestic, ResticEngine, sourceMissingWarning } from '../../electron/core/restic/index.js';
 import type { Capabilities, RepoTarget } from '../../electron/core/restic/types.js';
 import { MemorySecretStore } from '../../electron/core/secrets/secret-store.js';
-import { answersHttp, freePort, makeTempDir, makeTestCa, removeDir, repoRoot, writeHtpasswd } from '../fixtures/index.js';
+import { answersHttp, freePort, makeTempDir, makeTestCa, removeDir, resticBinaries, restServerBinary, writeHtpasswd } from '../fixtures/index.js';
 import { spawnServer, stopServer, waitUntilReady, type ServerProcess } from '../fixtures/process.js';
 
 const REPO_PASSWORD = 'semantics-Repo-Pw';
 const USERS = { alice: 'Alice-Pw-42', bob: 'Bob-Pw-42' };
-const restServerBin = join(repoRoot, '.tools', 'rest-server', 'usr', 'bin', 'restic-rest-server');
+const restServerBin = restServerBinary();
 
-function versionOf(bin: string): string | undefined {
-  try {
-    return /restic (\d+\.\d+\.\d+)/.exec(execFileSync(bin, ['version'], { encoding: 'utf8', timeout: 10_000 }))?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
-// The three versions of the field; each must be present under its own path.
-const versions = [
-  { label: '0.14', bin: '/usr/bin/restic' },
-  { label: '0.18', bin: join(repoRoot, '.tools', 'restic-0.18', 'usr', 'bin', 'restic') },
-  { label: '0.19', bin: join(repoRoot, '.tools', 'restic-0.19', 'usr', 'bin', 'restic') },
-].filter((v) => existsSync(v.bin) && versionOf(v.bin)?.startsWith(`${v.label}.`));
+// The field's restic versions, each checked under its own path (test/fixtures/restic-versions.ts).
+const versions = resticBinaries.map(({ label, bin }) => ({ label, bin }));
 
 interface RealRestServer {
   port: number;
