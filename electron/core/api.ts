@@ -1,6 +1,6 @@
 // The one contract shared by every face: Electron IPC, the HTTP server, the CLI and the renderer's
 // client are all derived from `api` and `apiEvents` below. Adding a method = one entry here plus its
-// handler in the Agent. Inputs are parsed with their schema at the boundary (`parseInput`); the core
+// handler in the Agent. Inputs are parsed with their schema at the boundary (`Agent.call`); the core
 // trusts only parsed values. This module is imported by the renderer too: keep it free of Node APIs.
 import { z } from 'zod';
 import { configSchema, repoSchema, retentionSchema, scheduleSchema } from './config/backrest-schema.js';
@@ -105,7 +105,13 @@ export const agentStatusSchema = z.object({
 });
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 
-export const jobKindSchema = z.enum(['backup', 'forget', 'prune', 'check', 'restore', 'index', 'unlock', 'init']);
+/** The one list of job kinds: the queue (jobs/types.ts), history rows (history/types.ts) and every face use it. */
+export const jobKinds = ['backup', 'forget', 'prune', 'check', 'restore', 'index', 'unlock', 'init'] as const;
+export type JobKind = (typeof jobKinds)[number];
+export const jobKindSchema = z.enum(jobKinds);
+/** What started a job: a person (manual), a face (cli, api), or the scheduler (schedule, catch-up of a missed slot). */
+export const jobTriggers = ['manual', 'schedule', 'catch-up', 'cli', 'api'] as const;
+export type JobTrigger = (typeof jobTriggers)[number];
 export const jobInfoSchema = z.object({
   jobId: z.string(),
   kind: jobKindSchema,

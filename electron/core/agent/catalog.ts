@@ -10,7 +10,6 @@ import { SnapshotIndex } from '../restore/snapshot-index.js';
 import { fromLocalPath } from '../restore/snapshot-path.js';
 import { hostVisible, userScopeRoots, type RestoreScope } from '../restore/scope.js';
 import type { AgentContext } from './agent.js';
-import { laneOf } from './operations.js';
 
 const listingTtlMs = 60_000;
 
@@ -185,7 +184,8 @@ export class Catalog {
     for (const snapshot of missing) pending.set(snapshot.id, snapshot);
     const handle = this.ctx.queue.enqueue({
       key: `index:${repo.id}`,
-      repoId: laneOf(repo.id, 'index'),
+      repoId: repo.id,
+      lane: 'index',
       kind: 'index',
       trigger: 'api',
       run: async ({ signal }) => {

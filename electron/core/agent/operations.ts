@@ -198,7 +198,8 @@ export class Operations {
     const caps = this.ctx.policy.capabilities();
     return this.ctx.queue.enqueue<RestoreValue>({
       key: `restore:${snapshotId}:${Date.now()}:${Math.random()}`,
-      repoId: laneOf(repo.id, 'restore'),
+      repoId: repo.id,
+      lane: 'restore',
       kind: 'restore',
       trigger: 'manual',
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
@@ -295,9 +296,9 @@ export class Operations {
         return;
       }
       const id = this.history.record({
-        type: job.kind as never,
+        type: job.kind,
         planId: job.planId,
-        repoId: repoOfLane(job.repoId),
+        repoId: job.repoId,
         trigger: job.trigger,
         status: 'running',
         startedAt: new Date(job.startedAt ?? Date.now()).toISOString(),
@@ -308,7 +309,7 @@ export class Operations {
     queue.on('job-progress', ({ job, progress }) => {
       this.ctx.emit({
         type: 'jobProgress',
-        data: { jobId: job.id, kind: job.kind as never, planId: job.planId ?? null, progress: (progress ?? {}) as Record<string, unknown> },
+        data: { jobId: job.id, kind: job.kind, planId: job.planId ?? null, progress: (progress ?? {}) as Record<string, unknown> },
       });
       if (job.kind === 'backup') this.ctx.statusChanged();
     });
@@ -380,9 +381,9 @@ export class Operations {
       type: 'jobFinished',
       data: {
         jobId: job.id,
-        kind: job.kind as never,
+        kind: job.kind,
         planId: job.planId ?? null,
-        repoId: repoOfLane(job.repoId),
+        repoId: job.repoId,
         status: outcome.status,
         error,
         snapshotId: value?.snapshotId ?? null,
@@ -572,9 +573,9 @@ export class Operations {
   private jobInfo(job: JobInfo, state: 'queued' | 'running') {
     return {
       jobId: job.id,
-      kind: job.kind as never,
+      kind: job.kind,
       planId: job.planId ?? null,
-      repoId: repoOfLane(job.repoId),
+      repoId: job.repoId,
       state,
       startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
     };
@@ -613,16 +614,4 @@ function withRetrySchedule(
       return usedAll !== undefined && !plan.running && plan.state === 'failed' ? { ...withRetry, gaveUpAfterAttempts: usedAll } : withRetry;
     }),
   };
-}
-
-/**
- * Index builds and restores run in queue lanes of their own next to a repository's backup lane
- * (restic takes only shared locks for them), named `<repo>#<lane>`; faces see the repository.
- */
-export function laneOf(repoId: string, lane: 'index' | 'restore'): string {
-  return `${repoId}#${lane}`;
-}
-
-export function repoOfLane(lane: string): string {
-  return lane.replace(/#(index|restore)$/, '');
 }

@@ -1,8 +1,10 @@
 // Shapes of the operation history. Dates leave the store as ISO strings and absent values as null,
 // the same shape as `operationSchema` in api.ts, so rows go to every face unchanged.
+import { jobKinds, type JobTrigger } from '../api.js';
 import type { FailureCause } from '../errors.js';
 
-export const operationTypes = ['backup', 'forget', 'prune', 'check', 'restore', 'index', 'unlock', 'init', 'hook'] as const;
+/** Every job kind, plus the hook runs recorded beside the job they belong to. */
+export const operationTypes = [...jobKinds, 'hook'] as const;
 export type OperationType = (typeof operationTypes)[number];
 
 export const operationStatuses = ['pending', 'running', 'success', 'warning', 'failure', 'cancelled', 'interrupted'] as const;
@@ -10,8 +12,8 @@ export type OperationStatus = (typeof operationStatuses)[number];
 export type FinishedStatus = Exclude<OperationStatus, 'pending' | 'running'>;
 export const unfinishedStatuses: readonly OperationStatus[] = ['pending', 'running'];
 
-// Hooks record the condition that fired them; any other string is kept as given.
-export type OperationTrigger = 'schedule' | 'catch-up' | 'manual' | 'cli' | 'api' | (string & {});
+// Jobs record their trigger; hooks record the condition that fired them (CONDITION_SNAPSHOT_START, ...).
+export type OperationTrigger = JobTrigger | (string & {});
 
 /** Free-form numbers from restic's summary (files new/changed, bytes added, total bytes processed, ...). */
 export type OperationSummary = Record<string, unknown>;

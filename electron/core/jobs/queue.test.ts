@@ -108,6 +108,24 @@ describe('JobQueue', () => {
     expect(queue.list()).toEqual([]);
   });
 
+  it('runs a restore in its own lane beside the same repository\'s backup, and reports the repository unchanged', async () => {
+    const queue = new JobQueue();
+    const log: string[] = [];
+    const backup = controllableWork(log, 'backup');
+    const restore = controllableWork(log, 'restore');
+    const hb = queue.enqueue({ key: 'backup:p', repoId: 'r1', kind: 'backup', trigger: 'manual', run: backup.run });
+    const hr = queue.enqueue({ key: 'restore:1', repoId: 'r1', lane: 'restore', kind: 'restore', trigger: 'manual', run: restore.run });
+    // The restore does not wait for the backup: both run at once.
+    await Promise.all([backup.started, restore.started]);
+    expect(queue.list().map((j) => [j.kind, j.repoId, j.lane, j.state])).toEqual([
+      ['backup', 'r1', 'main', 'running'],
+      ['restore', 'r1', 'restore', 'running'],
+    ]);
+    backup.release();
+    restore.release();
+    await Promise.all([hb.done, hr.done]);
+  });
+
   it('cancels a queued job without running it and aborts a running one', async () => {
     const queue = new JobQueue();
     const log: string[] = [];

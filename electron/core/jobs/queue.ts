@@ -1,6 +1,8 @@
-// The job queue: one serial lane per repository (restic holds repository locks, so two jobs on the
-// same repository would only fight), lanes of different repositories run in parallel. A trigger for
-// a key that is already queued or running joins that job instead of adding another.
+// The job queue: one serial lane per key (repository + `JobSpec.lane`). Jobs that take restic's
+// exclusive or write locks share a repository's main lane, so two of them never fight; restores
+// and index builds (shared locks only) run in lanes of their own beside it, and lanes of different
+// repositories run in parallel. A trigger for a key that is already queued or running joins that
+// job instead of adding another.
 import { randomUUID } from 'node:crypto';
 import { CofreError, toErrorPayload, type FailureCause } from '../errors.js';
 import { AbortedError, backoffDelay, shouldRetry, systemClock } from './retry.js';
@@ -86,6 +88,7 @@ export class JobQueue {
       id: randomUUID(),
       key: spec.key,
       repoId: spec.repoId,
+      lane: spec.lane ?? 'main',
       kind: spec.kind,
       ...(spec.planId !== undefined ? { planId: spec.planId } : {}),
       trigger: spec.trigger,
@@ -112,9 +115,10 @@ export class JobQueue {
 
     this.byKey.set(spec.key, job);
     this.byId.set(info.id, job);
-    this.lane(spec.repoId).waiting.push(job);
+    const lane = laneKey(info);
+    this.lane(lane).waiting.push(job);
     this.emit('job-queued', { job: { ...info } });
-    this.pump(spec.repoId);
+    this.pump(lane);
     return job.handle as JobHandle<T>;
   }
 
@@ -147,11 +151,11 @@ export class JobQueue {
     if (!job || job.finished) return false;
     job.cancelRequested = true;
     job.controller.abort();
-    const lane = this.lanes.get(job.info.repoId);
+    const lane = this.lanes.get(laneKey(job.info));
     if (lane && lane.running !== job) {
       lane.waiting = lane.waiting.filter((j) => j !== job);
       this.finish(job, { status: 'cancelled', error: errorInfo(CofreError.fromCause('cancelled')), attempts: 0 });
-      this.cleanupLane(job.info.repoId);
+      this.cleanupLane(laneKey(job.info));
     }
     return true;
   }
@@ -182,29 +186,29 @@ export class JobQueue {
     });
   }
 
-  private lane(repoId: string): Lane {
-    let lane = this.lanes.get(repoId);
-    if (!lane) this.lanes.set(repoId, (lane = { waiting: [], running: undefined }));
+  private lane(key: string): Lane {
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { waiting: [], running: undefined }));
     return lane;
   }
 
-  private cleanupLane(repoId: string): void {
-    const lane = this.lanes.get(repoId);
-    if (lane && !lane.running && lane.waiting.length === 0) this.lanes.delete(repoId);
+  private cleanupLane(key: string): void {
+    const lane = this.lanes.get(key);
+    if (lane && !lane.running && lane.waiting.length === 0) this.lanes.delete(key);
   }
 
-  private pump(repoId: string): void {
-    const lane = this.lanes.get(repoId);
+  private pump(key: string): void {
+    const lane = this.lanes.get(key);
     if (!lane || lane.running) return;
     const next = lane.waiting.shift();
     if (!next) {
-      this.cleanupLane(repoId);
+      this.cleanupLane(key);
       return;
     }
     lane.running = next;
     void this.execute(next).finally(() => {
       lane.running = undefined;
-      this.pump(repoId);
+      this.pump(key);
     });
   }
 
@@ -341,4 +345,9 @@ function errorInfo(error: unknown): JobErrorInfo {
     cause,
     ...(error instanceof CofreError && error.params ? { params: error.params } : {}),
   };
+}
+
+/** Lanes are keyed by repository and lane name; JSON keeps any repository id apart from the name. */
+function laneKey(info: Pick<JobInfo, 'repoId' | 'lane'>): string {
+  return JSON.stringify([info.repoId, info.lane]);
 }

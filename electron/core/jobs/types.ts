@@ -1,11 +1,17 @@
 // Shapes shared by the job queue and its users (agent, faces, history). The queue is generic over
 // what a job does: the agent supplies the work function, the queue only orders, retries, cancels
 // and reports it.
+import type { JobKind, JobTrigger } from '../api.js';
 import type { ErrorPayload, FailureCause, CofreError } from '../errors.js';
 import type { MessageParams } from '../i18n/index.js';
 
-export type JobKind = 'backup' | 'forget' | 'prune' | 'check' | 'unlock' | 'init' | 'restore' | 'index' | (string & {});
-export type JobTrigger = 'manual' | 'schedule' | 'catch-up' | 'cli' | 'api' | (string & {});
+export type { JobKind, JobTrigger };
+/**
+ * Queue lanes of one repository. `main` holds the jobs that take restic's exclusive or write locks
+ * (backup, forget, check, prune); restores and index builds take shared locks only, so each runs in
+ * a lane of its own and a long restore never holds up the next backup.
+ */
+export type JobLane = 'main' | 'restore' | 'index';
 export type JobState = 'queued' | 'running' | 'retrying';
 export type JobStatus = 'success' | 'warning' | 'failure' | 'cancelled';
 
@@ -41,6 +47,8 @@ export interface JobSpec<T> {
   /** Coalescing key, e.g. `backup:<planId>`; also names the cross-process lock. */
   key: string;
   repoId: string;
+  /** Default 'main'. */
+  lane?: JobLane;
   kind: JobKind;
   planId?: string;
   trigger: JobTrigger;
@@ -53,6 +61,7 @@ export interface JobInfo {
   id: string;
   key: string;
   repoId: string;
+  lane: JobLane;
   kind: JobKind;
   planId?: string;
   trigger: JobTrigger;
