@@ -94,7 +94,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
     });
     try {
-      const repaired = agent.context.dataProblem?.();
+      const repaired = agent.dataProblem();
       if (repaired && !json) io.err(repaired.message);
       const session = await cliSession(agent, env, values.technician);
       const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args, env };

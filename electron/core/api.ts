@@ -192,11 +192,16 @@ export const retentionOutcomeSchema = z.object({
 });
 export type RetentionOutcome = z.infer<typeof retentionOutcomeSchema>;
 
+/** The secrets of one repository as a person types them (the one shape: settings, enrollment, test connection). */
 export const repoSecretsSchema = z.object({
   password: z.string().max(1024).optional(),
   restUsername: z.string().max(256).optional(),
   restPassword: z.string().max(1024).optional(),
 });
+export type RepoSecrets = z.infer<typeof repoSecretsSchema>;
+/** Which secrets a repository has, as faces may see it: the REST user name, never a password. */
+export const repoSecretsStateSchema = z.object({ password: z.boolean(), restUsername: z.string().nullable(), restPassword: z.boolean() });
+export type RepoSecretsState = z.infer<typeof repoSecretsStateSchema>;
 
 /** One translated finding of config diagnostics (electron/core/config/diagnostics.ts). */
 export const diagnosticSchema = z.object({
@@ -423,7 +428,7 @@ export const api = {
       managedRepoIds: z.array(z.string()),
       managedPlanIds: z.array(z.string()),
       locked: z.array(z.string()),
-      secrets: z.record(z.string(), z.object({ password: z.boolean(), restUsername: z.string().nullable(), restPassword: z.boolean() })),
+      secrets: z.record(z.string(), repoSecretsStateSchema),
     }),
     access: 'technician',
   }),

@@ -100,7 +100,7 @@ describe('technician login limit', () => {
     try {
       const result = await agent.call('technicianLogin', { password: technicianPassword }, { id: 'made-up-id' });
       expect(result).toMatchObject({ ok: false, error: { code: 'agent.unknownSession' } });
-      expect(agent.context.isTechnician({ id: 'made-up-id' })).toBe(false);
+      expect(agent.isTechnician({ id: 'made-up-id' })).toBe(false);
       held.push('unknown session');
     } finally {
       await agent.shutdown(5_000);

@@ -1,201 +1,170 @@
-// The backup agent: the composition root of the core. It owns configuration, policy, secrets,
-// scheduler, job queue, history and the snapshot index, and it is the one implementation of the
-// API contract that every face (tray IPC, HTTP, CLI, tests) calls. Data flows one way: a contract
-// call becomes a job, the job's events become history rows and status, and status goes out as an
+// The backup agent: the composition root of the core and the one implementation of the API
+// contract that every face (tray IPC, HTTP, CLI, tests) calls. It builds the parts bottom-up, each
+// from the narrow interfaces of ports.ts, and hands them callbacks (emit, statusChanged) instead of
+// itself: every import arrow points down from here. Data flows one way: a contract call becomes a
+// job, the journal turns the job's events into history rows and events, and status goes out as an
 // event to every subscriber.
-import { mkdir } from 'node:fs/promises';
-import { hostname as osHostname, homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { api, isApiMethod, type ApiEvent, type ApiHost, type ApiInput, type ApiMethod, type ApiOutput, type ApiParsedInput, type ApiResult, type AppInfo, type Preferences, type SessionRef } from '../api.js';
-import type { Config, Plan, Repo } from '../config/backrest-schema.js';
-import { ConfigStore, defaultConfig } from '../config/store.js';
-import { zodIssuesToProblems, problemToField } from '../config/field-problems.js';
-import { exceedsJsonLimits } from '../json-limits.js';
-import { CofreError, toErrorPayload, type ErrorPayload, type FailureCause } from '../errors.js';
-import { getLocale, setLocale, type Locale } from '../i18n/index.js';
-import { JobQueue, type JobInfo, type JobOutcome, type RetryPolicy } from '../jobs/index.js';
-import type { SecretStore } from '../secrets/index.js';
-import { Engines } from './engines.js';
-import { AgentLog } from './log.js';
-import { loadPreferences, savePreferences } from './preferences.js';
-import { Sessions } from './sessions.js';
-import { PolicyState } from './policy-state.js';
-import { Operations } from './operations.js';
+import type { AgentStatus, ApiEvent, ApiHost, ApiInput, ApiMethod, ApiOutput, ApiResult, SessionRef } from '../api.js';
+import { CofreError, type ErrorPayload } from '../errors.js';
+import { historyFileName } from '../history/data-dir.js';
+import { HistoryStore } from '../history/store.js';
+import type { Locale } from '../i18n/index.js';
+import { JobQueue } from '../jobs/index.js';
+import { TechnicianAttempts, technicianAttemptsFile } from '../policy/technician-attempts.js';
+import { SnapshotIndex } from '../restore/snapshot-index.js';
+import { appHandlers } from './app-handlers.js';
+import { callContract, describeUnexpected } from './contract-call.js';
+import { backupRetry, BackupJobs } from './backup-job.js';
 import { Catalog } from './catalog.js';
-import { checkHistoryFile, historyFileName, prepareDataDir } from '../history/data-dir.js';
-import { handlersFor, type Handlers } from './handlers.js';
-
-export interface AgentOptions {
-  configPath: string;
-  /** null = ignore any machine policy (tests); undefined = the platform path. */
-  policyPath?: string | null;
-  dataDir: string;
-  cacheDir: string;
-  secrets: SecretStore;
-  resticBinary?: string;
-  locale?: Locale;
-  hostname?: string;
-  username?: string;
-  homeDir?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Mirror log lines somewhere (stderr for `cofre run --verbose`). */
-  logEcho?: (line: string) => void;
-  /** Retry policy for transient failures of scheduled and manual backups. */
-  retry?: RetryPolicy;
-  clock?: { now(): Date };
-  version?: string;
-}
-
-export interface AgentContext {
-  readonly options: AgentOptions;
-  readonly log: AgentLog;
-  readonly engines: Engines;
-  readonly configStore: ConfigStore;
-  readonly policy: PolicyState;
-  readonly queue: JobQueue;
-  readonly operations: Operations;
-  readonly catalog: Catalog;
-  readonly sessions: Sessions;
-  readonly identity: { hostname: string; username: string; homeDir: string };
-  now(): Date;
-  locale(): Locale;
-  config(): Config;
-  configProblem(): ErrorPayload | null;
-  /** The data dir needed repair at start (a damaged history moved aside); shown to the user. */
-  dataProblem?(): ErrorPayload | null;
-  setConfigProblem(problem: ErrorPayload | null): void;
-  preferences(): Preferences;
-  setPreferences(prefs: Preferences): Promise<void>;
-  isTechnician(session: SessionRef): boolean;
-  plan(planId: string): Plan;
-  repo(repoId: string): Repo;
-  emit(event: ApiEvent): void;
-  statusChanged(): void;
-  configChanged(): void;
-}
+import { enrollHandler } from './enroll-handler.js';
+import { Engines } from './engines.js';
+import { historyHandlers } from './history-handlers.js';
+import { importHandlers } from './import-handlers.js';
+import { SnapshotIndexer } from './index-job.js';
+import { jobHooks } from './job-hooks.js';
+import { JobTracker } from './job-tracker.js';
+import { jobsHandlers } from './jobs-handlers.js';
+import { Journal } from './journal.js';
+import type { AgentLog } from './log.js';
+import { maintenanceJobs } from './maintenance-job.js';
+import { PlanLabels } from './plan-labels.js';
+import type { PolicyState } from './policy-state.js';
+import type { Handlers } from './ports.js';
+import { PreferencesState } from './preferences.js';
+import { restoreHandlers } from './restore-handlers.js';
+import { RestoreJobs } from './restore-job.js';
+import { RetentionJobs } from './retention-job.js';
+import { Scheduling } from './scheduling.js';
+import { Sessions } from './sessions.js';
+import { settingsHandlers } from './settings-handlers.js';
+import { Settings } from './settings.js';
+import { loadAgentState, type AgentOptions, type LoadedState } from './startup.js';
+import { agentStatus } from './status.js';
 
 export class Agent implements ApiHost {
+  readonly log: AgentLog;
   private readonly listeners = new Set<(event: ApiEvent) => void>();
   private readonly handlers: Handlers;
+  private readonly policy: PolicyState;
+  private readonly settings: Settings;
+  private readonly preferences: PreferencesState;
+  private readonly sessions = new Sessions();
+  private readonly queue: JobQueue;
+  private readonly history: HistoryStore;
+  private readonly index: SnapshotIndex;
+  private readonly catalog: Catalog;
+  private readonly scheduling: Scheduling;
+  private readonly status: () => AgentStatus;
+  private readonly healedTo: string | null;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
+  private started = false;
   private closed = false;
 
-  private constructor(readonly context: AgentContext & { setHandlersEmitter(emit: (event: ApiEvent) => void): void }) {
-    this.handlers = handlersFor(context);
+  static async create(options: AgentOptions): Promise<Agent> {
+    return new Agent(options, await loadAgentState(options));
   }
 
-  static async create(options: AgentOptions): Promise<Agent> {
+  private constructor(options: AgentOptions, loaded: LoadedState) {
     const env = options.env ?? process.env;
-    // The data dir heals instead of bricking the agent (history/data-dir.ts): one clear message
-    // when it cannot be written, private when it is Cofre's, a damaged history moved aside.
-    const { madePrivate } = prepareDataDir(options.dataDir);
-    await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
-    const log = new AgentLog({ file: join(options.dataDir, 'logs', 'cofre.log'), echo: options.logEcho });
-    if (madePrivate) log.info(`data dir ${options.dataDir}: made private (0700, files 0600)`);
-    const healed = checkHistoryFile(join(options.dataDir, historyFileName), options.clock?.now() ?? new Date());
-    if (healed) {
-      log.warn(`history: ${healed.reason}; moved the damaged file to ${healed.movedTo} and started a new history`);
-    }
-    const identity = {
-      hostname: options.hostname ?? osHostname(),
-      username: options.username ?? safeUsername(),
-      homeDir: options.homeDir ?? homedir(),
-    };
-    let prefs = await loadPreferences(join(options.dataDir, 'preferences.json'), env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG);
-    if (options.locale) prefs = { ...prefs, language: options.locale };
-    setLocale(prefs.language);
+    const { log, identity, policy } = loaded;
+    const clock = options.clock ?? { now: () => new Date() };
+    const retry = options.retry ?? backupRetry;
+    const emit = (event: ApiEvent) => this.emit(event);
+    const statusChanged = () => this.scheduleStatus();
+    this.log = log;
+    this.policy = policy;
+    this.healedTo = loaded.healedTo;
+    this.preferences = new PreferencesState(loaded.preferences, {
+      file: join(options.dataDir, 'preferences.json'),
+      lockedNotifications: () => policy.lockedNotifications(),
+      changed: (prefs) => emit({ type: 'preferencesChanged', data: prefs }),
+    });
+    const locale = () => this.preferences.locale();
+    const isTechnician = (session: SessionRef) => this.isTechnician(session);
 
-    const configStore = new ConfigStore({ path: options.configPath, secrets: options.secrets, hostname: identity.hostname });
-    let configProblem: ErrorPayload | null = null;
-    try {
-      const loaded = await configStore.load();
-      configProblem = loaded.problem ?? null;
-      if (loaded.problem) log.warn(`config: ${loaded.problem.message}${loaded.recoveredFrom ? ` (using ${loaded.recoveredFrom})` : ''}`);
-    } catch (error) {
-      configProblem = toErrorPayload(error);
-      log.error(`config: ${configProblem.message}`);
-    }
-
-    const policy = await PolicyState.load(options.policyPath, log);
     const engines = new Engines({ resticBinary: options.resticBinary ?? env.COFRE_RESTIC ?? 'restic', cacheDir: join(options.cacheDir, 'restic'), secrets: options.secrets, log, env });
-    const queue = new JobQueue({
+    const settings = (this.settings = new Settings({ store: loaded.store, policy, secrets: options.secrets, hostname: identity.hostname, loadProblem: loaded.configProblem, onChanged: () => this.onConfigChanged() }));
+    const queue = (this.queue = new JobQueue({
       lockDir: join(options.dataDir, 'locks'),
       onUnexpectedError: (error, job) => log.error(`job ${job.kind} ${job.planId ?? job.repoId}: ${describeUnexpected(error)}`),
-    });
-    const sessions = new Sessions();
-    const clock = options.clock ?? { now: () => new Date() };
+    }));
+    const history = (this.history = openHistory(join(options.dataDir, historyFileName), log));
+    const labels = new PlanLabels(join(options.dataDir, 'plan-labels.json'));
+    const index = (this.index = new SnapshotIndex(join(options.cacheDir, 'index.sqlite')));
+    const indexer = new SnapshotIndexer({ index, queue, engines });
+    const catalog = (this.catalog = new Catalog({ index, indexer, identity, settings, sessions: this.sessions, policy, engines }));
 
-    let emitter: (event: ApiEvent) => void = () => undefined;
-    // eslint-disable-next-line prefer-const -- assigned after the context object exists
-    let agent: Agent;
-    const context: AgentContext & { setHandlersEmitter(emit: (event: ApiEvent) => void): void } = {
-      options,
-      log,
-      engines,
-      configStore,
-      policy,
-      queue,
-      sessions,
-      identity,
-      operations: undefined as unknown as Operations,
-      catalog: undefined as unknown as Catalog,
-      now: () => clock.now(),
-      locale: () => prefs.language,
-      config: () => policy.effective(safeConfig(configStore, identity.hostname)).config,
-      configProblem: () => configProblem,
-      dataProblem: () => (healed ? new CofreError('history.error.damagedMovedAside', { params: { file: healed.movedTo } }).toPayload(prefs.language) : null),
-      setConfigProblem: (problem) => {
-        configProblem = problem;
+    const tracker = new JobTracker();
+    const hooks = jobHooks({ secrets: options.secrets, history, log, locale });
+    const retention = new RetentionJobs({ settings, engines, queue, history, catalog, log, hooks });
+    const backups = new BackupJobs({
+      settings, engines, queue, tracker, catalog, indexer, log, identity, hooks, retry, statusChanged,
+      retention: (plan, repo, backupRow, after) => retention.enqueue(plan, repo, backupRow, after),
+      longLived: () => this.started,
+    });
+    const maintenance = maintenanceJobs({ settings, engines, queue, catalog });
+    const restores = new RestoreJobs({ catalog, engines, queue, policy });
+    const scheduling = (this.scheduling = new Scheduling({
+      settings, history, queue, log, clock, statusChanged,
+      runBackup: (plan, trigger) => backups.run(plan, trigger),
+      runMaintenance: (kind, repoId, trigger) => maintenance.run(kind, repoId, trigger),
+    }));
+    new Journal({
+      queue, history, tracker, log, emit, statusChanged, retry,
+      kinds: { backup: backups, forget: retention, restore: restores },
+      ran: () => {
+        if (this.started) scheduling.reschedule();
       },
-      preferences: () => prefs,
-      setPreferences: async (next) => {
-        const locked = policy.lockedNotifications();
-        prefs = locked ? { ...next, notifications: locked } : next;
-        setLocale(prefs.language);
-        await savePreferences(join(options.dataDir, 'preferences.json'), prefs);
-        emitter({ type: 'preferencesChanged', data: prefs });
-      },
-      isTechnician: (session) => sessions.isTechnician(session) || (!policy.technicianPasswordRequired() && policy.capabilities().openSettings),
-      plan: (planId) => {
-        const plan = context.config().plans.find((p) => p.id === planId);
-        if (!plan) throw new CofreError('agent.planNotFound', { params: { plan: planId } });
-        return plan;
-      },
-      repo: (repoId) => {
-        const repo = context.config().repos.find((r) => r.id === repoId);
-        if (!repo) throw new CofreError('agent.repoNotFound', { params: { repo: repoId } });
-        return repo;
-      },
-      emit: (event) => emitter(event),
-      statusChanged: () => agent.scheduleStatus(),
-      configChanged: () => agent.onConfigChanged(),
-      setHandlersEmitter: (emit) => {
-        emitter = emit;
-      },
-    };
-    (context as { operations: Operations }).operations = new Operations(context, join(options.dataDir, historyFileName));
-    (context as { catalog: Catalog }).catalog = new Catalog(context, join(options.cacheDir, 'index.sqlite'));
-    agent = new Agent(context);
-    context.setHandlersEmitter((event) => agent.emit(event));
-    context.operations.wireQueue();
-    return agent;
+    });
+    this.status = () => agentStatus({ settings, policy, history, labels, queue, tracker, scheduling, retry, clock });
+
+    const where = { ...options, env };
+    const connection = { engines, settings, log, env, locale };
+    const attempts = new TechnicianAttempts(join(options.dataDir, technicianAttemptsFile), () => clock.now().getTime());
+    this.handlers = {
+      ...appHandlers({
+        version: options.version ?? '0.1.0', identity, policy, engines, settings, preferences: this.preferences, sessions: this.sessions,
+        attempts, log, isTechnician, dataProblem: () => this.dataProblem(),
+      }),
+      ...jobsHandlers({
+        status: this.status, policy, settings, queue, labels, statusChanged,
+        runBackup: (planId) => backups.run(settings.plan(planId), 'manual').id,
+        pause: (until) => scheduling.pause(until),
+      }),
+      ...historyHandlers({ history, catalog }),
+      ...restoreHandlers({ catalog, indexer, policy, locale, runRestore: (session, input) => restores.run(session, input) }),
+      ...settingsHandlers({
+        ...connection, where, hostname: identity.hostname, policy, catalog, clock,
+        runMaintenance: (kind, repoId) => maintenance.run(kind, repoId, 'manual'),
+      }),
+      ...importHandlers({ settings, policy, log, clock, configPath: options.configPath, env, locale }),
+      ...enrollHandler({ ...connection, policy, identity, isTechnician }),
+    } satisfies Handlers;
   }
 
   get locale(): Locale {
-    return this.context.locale();
-  }
-
-  get log(): AgentLog {
-    return this.context.log;
+    return this.preferences.locale();
   }
 
   /** Starts the scheduler (tray app, `cofre run`, `cofre serve`); one-shot CLI commands do not. */
   start(): void {
-    this.context.operations.startScheduler();
+    this.started = true;
+    this.scheduling.start();
   }
 
   createSession(options: { technician?: boolean } = {}): SessionRef {
-    return this.context.sessions.create(options);
+    return this.sessions.create(options);
+  }
+
+  /** A technician session, or anyone where the policy opens the settings without a technician password. */
+  isTechnician(session: SessionRef): boolean {
+    return this.sessions.isTechnician(session) || (!this.policy.technicianPasswordRequired() && this.policy.capabilities().openSettings);
+  }
+
+  /** The data dir needed repair at start (a damaged history moved aside); shown to the user. */
+  dataProblem(): ErrorPayload | null {
+    return this.healedTo ? new CofreError('history.error.damagedMovedAside', { params: { file: this.healedTo } }).toPayload(this.locale) : null;
   }
 
   subscribe(listener: (event: ApiEvent) => void): () => void {
@@ -206,66 +175,35 @@ export class Agent implements ApiHost {
   /** Typed when the method is known at compile time (tests, CLI); faces pass untrusted names and input. */
   call<M extends ApiMethod>(method: M, input: ApiInput<M>, session: SessionRef): Promise<ApiResult<ApiOutput<M>>>;
   call(method: string, input: unknown, session: SessionRef): Promise<ApiResult<unknown>>;
-  async call(method: string, input: unknown, session: SessionRef): Promise<ApiResult<unknown>> {
-    const locale = this.context.locale();
-    if (!isApiMethod(method)) {
-      return { ok: false, error: new CofreError('error.notFound', { params: { what: String(method).slice(0, 100) } }).toPayload(locale) };
-    }
-    const def = api[method];
-    const invalid = (details: string) => ({ ok: false as const, error: new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details } }).toPayload(locale) });
-    if (exceedsJsonLimits(input)) return invalid('nesting');
-    let parsed: ReturnType<typeof def.input.safeParse>;
-    try {
-      parsed = def.input.safeParse(input ?? {});
-    } catch {
-      // Hostile objects (a `length` that cannot become a number, getters that throw) can make a
-      // schema check throw instead of reporting an issue: still just invalid input.
-      return invalid(method);
-    }
-    if (!parsed.success) {
-      const fields = zodIssuesToProblems(parsed.error, input).map((problem) => problemToField(problem, locale));
-      const details = fields.slice(0, 3).map((f) => `${f.path}: ${f.message}`).join('; ');
-      return { ok: false, error: new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details }, fields }).toPayload(locale) };
-    }
-    try {
-      if (def.access === 'technician' && !this.context.isTechnician(session)) throw new CofreError('error.technicianRequired');
-      const handler = this.handlers[method] as (input: ApiParsedInput<ApiMethod>, session: SessionRef) => Promise<ApiOutput<ApiMethod>>;
-      const value = await handler(parsed.data as ApiParsedInput<ApiMethod>, session);
-      return { ok: true, value };
-    } catch (error) {
-      if (!(error instanceof CofreError)) this.context.log.error(`${method}: ${describeUnexpected(error)}`);
-      const payload = toErrorPayload(error, locale);
-      if (payload.detail) payload.detail = this.context.log.scrub(payload.detail);
-      payload.message = this.context.log.scrub(payload.message);
-      return { ok: false, error: payload };
-    }
+  call(method: string, input: unknown, session: SessionRef): Promise<ApiResult<unknown>> {
+    return callContract(this.handlers, method, input, session, { locale: this.locale, log: this.log, isTechnician: (s) => this.isTechnician(s) });
   }
 
   /** Information the CLI's `policy show` prints (no secret, no hash). */
   describePolicy(): unknown {
-    return this.context.policy.describe();
+    return this.policy.describe();
   }
 
   /** OS resume: catch up what was missed while asleep, once. */
   onResume(): void {
-    this.context.operations.resumeScheduler();
+    this.scheduling.resume();
   }
 
   /** OS suspend or shutdown: running jobs stop cleanly so the repository stays unlocked. */
   async onSuspend(): Promise<void> {
-    this.context.queue.cancelAll();
-    await this.context.queue.drain(20_000);
+    this.queue.cancelAll();
+    await this.queue.drain(20_000);
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.context.operations.stopScheduler();
-    this.context.queue.cancelAll();
-    await this.context.queue.drain(timeoutMs);
+    this.scheduling.stop();
+    this.queue.cancelAll();
+    await this.queue.drain(timeoutMs);
     if (this.statusTimer) clearTimeout(this.statusTimer);
-    this.context.catalog.close();
-    this.context.operations.close();
+    this.index.close();
+    this.history.close();
     this.listeners.clear();
   }
 
@@ -274,7 +212,7 @@ export class Agent implements ApiHost {
       try {
         listener(event);
       } catch (error) {
-        this.context.log.error(`event listener: ${describeUnexpected(error)}`);
+        this.log.error(`event listener: ${describeUnexpected(error)}`);
       }
     }
   }
@@ -286,43 +224,27 @@ export class Agent implements ApiHost {
       this.statusTimer = undefined;
       if (this.closed) return;
       try {
-        this.emit({ type: 'status', data: this.context.operations.status() });
+        this.emit({ type: 'status', data: this.status() });
       } catch (error) {
-        this.context.log.error(`status: ${describeUnexpected(error)}`);
+        this.log.error(`status: ${describeUnexpected(error)}`);
       }
     }, 50);
     this.statusTimer.unref?.();
   }
 
   private onConfigChanged(): void {
-    this.context.operations.rescheduleAll();
-    this.context.catalog.invalidate();
-    this.emit({ type: 'configChanged', data: { modno: this.context.config().modno } });
+    this.scheduling.reschedule();
+    this.catalog.invalidate();
+    this.emit({ type: 'configChanged', data: { modno: this.settings.effective().modno } });
     this.scheduleStatus();
   }
 }
 
-export type { AppInfo, JobInfo, JobOutcome, FailureCause };
-
-function safeUsername(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'user';
-  }
+/** History of this machine's operations; rows a crashed run left "running" become "interrupted". */
+function openHistory(file: string, log: AgentLog): HistoryStore {
+  const history = new HistoryStore(file);
+  const interrupted = history.markInterrupted();
+  if (interrupted > 0) log.warn(`history: ${interrupted} operation(s) were interrupted when Cofre stopped unexpectedly`);
+  history.prune({ keepDays: 366, keepMax: 100_000 });
+  return history;
 }
-
-function safeConfig(store: ConfigStore, hostname: string): Config {
-  try {
-    return store.get();
-  } catch {
-    return defaultConfig(hostname);
-  }
-}
-
-export function describeUnexpected(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-export { getLocale };

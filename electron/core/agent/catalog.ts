@@ -1,15 +1,15 @@
 // Snapshots and the snapshot index as the faces see them: listing (cached per repository, since
 // `restic snapshots` costs a round trip to the server), scope (what an end user may see), and the
 // index that serves browse, search and versions in milliseconds. Snapshots are indexed in the
-// background after each backup and when they are first listed.
+// background (index-job.ts) after each backup and when they are first listed.
 import type { IndexStatus, SessionRef, SnapshotInfo } from '../api.js';
 import type { Repo } from '../config/backrest-schema.js';
 import { CofreError } from '../errors.js';
 import type { Snapshot } from '../restic/types.js';
-import { SnapshotIndex } from '../restore/snapshot-index.js';
+import type { SnapshotIndex } from '../restore/snapshot-index.js';
 import { fromLocalPath } from '../restore/snapshot-path.js';
 import { hostVisible, userScopeRoots, type RestoreScope } from '../restore/scope.js';
-import type { AgentContext } from './agent.js';
+import type { CatalogPort, EnginesPort, Identity, IndexerPort, PolicyPort, SessionsPort, SettingsPort } from './ports.js';
 
 const listingTtlMs = 60_000;
 
@@ -23,23 +23,23 @@ export interface LocatedSnapshot {
   repo: Repo;
 }
 
-export class Catalog {
+export interface CatalogDeps {
+  index: SnapshotIndex;
+  indexer: IndexerPort;
+  identity: Identity;
+  settings: Pick<SettingsPort, 'effective' | 'plan' | 'repo'>;
+  sessions: Pick<SessionsPort, 'isTechnician'>;
+  policy: Pick<PolicyPort, 'policy' | 'capabilities' | 'restoreRoots'>;
+  engines: Pick<EnginesPort, 'forRepo'>;
+}
+
+export class Catalog implements CatalogPort {
   readonly index: SnapshotIndex;
   private readonly listings = new Map<string, RepoListing>();
   private readonly inflight = new Map<string, Promise<Snapshot[]>>();
-  /** Per repository: snapshots waiting for the background index run, and that run's job id. */
-  private readonly pending = new Map<string, Map<string, Snapshot>>();
-  private readonly indexJobs = new Map<string, string>();
 
-  constructor(
-    private readonly ctx: AgentContext,
-    indexFile: string,
-  ) {
-    this.index = new SnapshotIndex(indexFile);
-  }
-
-  close(): void {
-    this.index.close();
+  constructor(private readonly deps: CatalogDeps) {
+    this.index = deps.index;
   }
 
   /** Forget cached listings (config changed, backup or forget finished). */
@@ -49,12 +49,12 @@ export class Catalog {
   }
 
   scope(session: SessionRef): RestoreScope {
-    const { hostname, homeDir } = this.ctx.identity;
-    const instance = this.ctx.config().instance;
+    const { hostname, homeDir } = this.deps.identity;
+    const instance = this.deps.settings.effective().instance;
     // Only an explicit technician login widens the scope: settings may be open on a machine without
     // a technician password, but a user's restore view still stays inside their own folders.
-    if (this.ctx.sessions.isTechnician(session)) return { technician: true, hostname, roots: ['/'], instance };
-    const policy = this.ctx.policy;
+    if (this.deps.sessions.isTechnician(session)) return { technician: true, hostname, roots: ['/'], instance };
+    const policy = this.deps.policy;
     const user = {
       technician: false,
       hostname,
@@ -69,7 +69,7 @@ export class Catalog {
     const roots = userScopeRoots({
       platform: process.platform,
       homeDir,
-      planPaths: this.ctx.config().plans.flatMap((plan) => plan.paths),
+      planPaths: this.deps.settings.effective().plans.flatMap((plan) => plan.paths),
       policyRoots: policy.restoreRoots(),
       mode: policy.policy.restoreScope,
     });
@@ -83,7 +83,7 @@ export class Catalog {
     const running = this.inflight.get(repo.id);
     if (running) return running;
     const load = (async () => {
-      const engine = await this.ctx.engines.forRepo(repo);
+      const engine = await this.deps.engines.forRepo(repo);
       const snapshots = (await engine.snapshots({})).sort((a, b) => b.time.localeCompare(a.time));
       this.listings.set(repo.id, { at: Date.now(), snapshots });
       return snapshots;
@@ -98,11 +98,11 @@ export class Catalog {
 
   async list(session: SessionRef, filter: { planId?: string; repoId?: string }): Promise<SnapshotInfo[]> {
     const scope = this.scope(session);
-    const config = this.ctx.config();
-    const repoIds = filter.repoId ? [filter.repoId] : filter.planId ? [this.ctx.plan(filter.planId).repo] : config.repos.map((r) => r.id);
+    const config = this.deps.settings.effective();
+    const repoIds = filter.repoId ? [filter.repoId] : filter.planId ? [this.deps.settings.plan(filter.planId).repo] : config.repos.map((r) => r.id);
     const result: SnapshotInfo[] = [];
     for (const repoId of repoIds) {
-      const repo = this.ctx.repo(repoId);
+      const repo = this.deps.settings.repo(repoId);
       const snapshots = await this.repoSnapshots(repo);
       for (const snapshot of snapshots) {
         if (!hostVisible(scope, snapshot.hostname)) continue;
@@ -121,7 +121,7 @@ export class Catalog {
           indexed: this.index.isIndexed(snapshot.id),
         });
       }
-      this.scheduleIndexing(repo, snapshots.filter((s) => hostVisible(scope, s.hostname)));
+      this.deps.indexer.schedule(repo, snapshots.filter((s) => hostVisible(scope, s.hostname)));
     }
     return result.sort((a, b) => b.time.localeCompare(a.time));
   }
@@ -130,7 +130,7 @@ export class Catalog {
   async locate(session: SessionRef, snapshotId: string): Promise<LocatedSnapshot> {
     const scope = this.scope(session);
     const wanted = snapshotId.toLowerCase();
-    for (const repo of this.ctx.config().repos) {
+    for (const repo of this.deps.settings.effective().repos) {
       let snapshots = await this.repoSnapshots(repo);
       let found = snapshots.find((s) => s.id === wanted || s.id.startsWith(wanted));
       if (!found) {
@@ -150,7 +150,7 @@ export class Catalog {
     if (/^[0-9a-f]{64}$/.test(snapshotId) && this.index.isIndexed(snapshotId)) return snapshotId;
     const { snapshot, repo } = await this.locate(session, snapshotId);
     if (!this.index.isIndexed(snapshot.id)) {
-      const engine = await this.ctx.engines.forRepo(repo);
+      const engine = await this.deps.engines.forRepo(repo);
       await this.index.ensureIndexed(snapshot, engine, { signal });
     }
     return snapshot.id;
@@ -162,61 +162,21 @@ export class Catalog {
    */
   async ensureAllIndexed(session: SessionRef, signal?: AbortSignal): Promise<void> {
     const scope = this.scope(session);
-    for (const repo of this.ctx.config().repos) {
+    for (const repo of this.deps.settings.effective().repos) {
       const visible = (await this.repoSnapshots(repo)).filter((s) => hostVisible(scope, s.hostname));
       const missing = visible.filter((s) => !this.index.isIndexed(s.id));
       if (missing.length === 0) continue;
-      const engine = await this.ctx.engines.forRepo(repo);
+      const engine = await this.deps.engines.forRepo(repo);
       for (const snapshot of missing) await this.index.ensureIndexed(snapshot, engine, { signal });
     }
-  }
-
-  /**
-   * Indexes a repository's unindexed snapshots one after another, in a lane of its own. Snapshots
-   * seen while the run is going join it (the queue joins a second job of the same key, so the run
-   * takes its work from a per-repository set rather than from what it was started with).
-   */
-  scheduleIndexing(repo: Repo, snapshots: Snapshot[]): void {
-    const missing = snapshots.filter((s) => !this.index.isIndexed(s.id));
-    if (missing.length === 0) return;
-    let pending = this.pending.get(repo.id);
-    if (!pending) this.pending.set(repo.id, (pending = new Map()));
-    for (const snapshot of missing) pending.set(snapshot.id, snapshot);
-    const handle = this.ctx.queue.enqueue({
-      key: `index:${repo.id}`,
-      repoId: repo.id,
-      lane: 'index',
-      kind: 'index',
-      trigger: 'api',
-      run: async ({ signal }) => {
-        const engine = await this.ctx.engines.forRepo(repo);
-        let indexed = 0;
-        try {
-          for (;;) {
-            const work = this.pending.get(repo.id);
-            const next = work?.values().next().value;
-            if (!work || !next || signal.aborted) break;
-            work.delete(next.id);
-            if (this.index.isIndexed(next.id)) continue;
-            await this.index.ensureIndexed(next, engine, { signal });
-            indexed += 1;
-          }
-        } finally {
-          this.index.checkpoint();
-          if (this.indexJobs.get(repo.id) === handle.id) this.indexJobs.delete(repo.id);
-        }
-        return { indexed };
-      },
-    });
-    this.indexJobs.set(repo.id, handle.id);
   }
 
   /** Starts indexing, in the background, every visible snapshot of every repository not indexed yet. */
   async indexInBackground(session: SessionRef): Promise<void> {
     const scope = this.scope(session);
-    for (const repo of this.ctx.config().repos) {
+    for (const repo of this.deps.settings.effective().repos) {
       try {
-        this.scheduleIndexing(repo, (await this.repoSnapshots(repo)).filter((s) => hostVisible(scope, s.hostname)));
+        this.deps.indexer.schedule(repo, (await this.repoSnapshots(repo)).filter((s) => hostVisible(scope, s.hostname)));
       } catch {
         // an unreachable repository has nothing to index now; the others still do
       }
@@ -228,7 +188,7 @@ export class Catalog {
     const scope = this.scope(session);
     let indexed = 0;
     let total = 0;
-    for (const repo of this.ctx.config().repos) {
+    for (const repo of this.deps.settings.effective().repos) {
       const listing = this.listings.get(repo.id);
       for (const snapshot of listing?.snapshots ?? []) {
         if (!hostVisible(scope, snapshot.hostname)) continue;
@@ -236,15 +196,8 @@ export class Catalog {
         if (this.index.isIndexed(snapshot.id)) indexed += 1;
       }
     }
-    const running = [...this.indexJobs.values()].some((id) => this.ctx.queue.get(id) !== undefined);
+    const running = this.deps.indexer.running();
     return { indexed, total, running: running && indexed < total };
-  }
-
-  /** Stops the background indexing; what is indexed stays, the rest resumes when snapshots are listed again. */
-  cancelIndexing(): void {
-    this.pending.clear();
-    for (const id of this.indexJobs.values()) this.ctx.queue.cancel(id);
-    this.indexJobs.clear();
   }
 
   /**
@@ -255,22 +208,9 @@ export class Catalog {
     const gone = new Set(snapshotIds);
     const cached = this.listings.get(repoId);
     if (cached) this.listings.set(repoId, { at: cached.at, snapshots: cached.snapshots.filter((s) => !gone.has(s.id)) });
-    const everything: RestoreScope = { technician: true, hostname: this.ctx.identity.hostname, roots: ['/'] };
+    const everything: RestoreScope = { technician: true, hostname: this.deps.identity.hostname, roots: ['/'] };
     const indexed = this.index.snapshots(everything).map((s) => s.id);
     if (indexed.some((id) => gone.has(id))) this.index.removeStale(indexed.filter((id) => !gone.has(id)));
-  }
-
-  /** After a forget: drop the index rows of snapshots no repository has any more. */
-  async removeStale(): Promise<void> {
-    const keep: string[] = [];
-    for (const repo of this.ctx.config().repos) {
-      try {
-        keep.push(...(await this.repoSnapshots(repo, { fresh: true })).map((s) => s.id));
-      } catch {
-        return; // an unreachable repository must not make its snapshots look forgotten
-      }
-    }
-    this.index.removeStale(keep);
   }
 }
 

@@ -1,19 +1,27 @@
 // "Test connection" in the settings: can restic reach the server, log in, and open the repository?
 // The answer is a classified cause with a translated message and action, never an exception,
 // plus the diagnostics of the repository's settings (what it gets wrong even when it connects).
-import type { ApiOutput } from '../api.js';
+import type { ApiOutput, RepoSecrets } from '../api.js';
 import type { Config, Repo } from '../config/backrest-schema.js';
 import { diagnoseConfig, diagnoseRepo, type Diagnostic } from '../config/diagnostics.js';
 import { withSecretsRestored } from '../config/repo-secrets.js';
 import { CofreError, toErrorPayload } from '../errors.js';
-import type { AgentContext } from './agent.js';
-import type { DraftSecrets } from './engines.js';
+import type { EnginesPort, LogPort, SettingsPort } from './ports.js';
+import type { Locale } from '../i18n/index.js';
+
+export interface ConnectionDeps {
+  engines: Pick<EnginesPort, 'restic' | 'forDraft'>;
+  settings: Pick<SettingsPort, 'effective' | 'secrets'>;
+  log: Pick<LogPort, 'info' | 'scrub'>;
+  env: NodeJS.ProcessEnv;
+  locale(): Locale;
+}
 
 // A person waits for this answer, promised within 20 s: 15 s of trying leaves time to stop restic
 // and answer even on a busy machine.
 const testTimeoutMs = 15_000;
 
-export async function testConnection(ctx: AgentContext, repo: Repo, secrets: DraftSecrets): Promise<ApiOutput<'testConnection'>> {
+export async function testConnection(ctx: ConnectionDeps, repo: Repo, secrets: RepoSecrets): Promise<ApiOutput<'testConnection'>> {
   const locale = ctx.locale();
   const diagnostics = await repoDiagnostics(ctx, repo).catch(() => []);
   let resticVersion: string | null = null;
@@ -46,30 +54,26 @@ export async function testConnection(ctx: AgentContext, repo: Repo, secrets: Dra
 }
 
 /** A draft of an existing repository keeps the stored secrets unless new ones were typed. */
-function withStoredSecrets(ctx: AgentContext, draft: Repo): Repo {
-  const existing = ctx.config().repos.find((r) => r.id === draft.id);
+function withStoredSecrets(ctx: ConnectionDeps, draft: Repo): Repo {
+  const existing = ctx.settings.effective().repos.find((r) => r.id === draft.id);
   if (!existing) return draft;
   return { ...draft, password: draft.password ?? existing.password };
 }
 
-function processEnv(ctx: AgentContext): NodeJS.ProcessEnv {
-  return ctx.options.env ?? process.env;
-}
-
 /** The repository as Backrest would hold it (secret env entries back in `env`), for diagnostics. */
-async function asWritten(ctx: AgentContext, repo: Repo): Promise<Repo> {
-  return withSecretsRestored(repo, ctx.options.secrets);
+async function asWritten(ctx: ConnectionDeps, repo: Repo): Promise<Repo> {
+  return withSecretsRestored(repo, ctx.settings.secrets);
 }
 
-async function repoDiagnostics(ctx: AgentContext, repo: Repo): Promise<Diagnostic[]> {
-  return diagnoseRepo(await asWritten(ctx, repo), processEnv(ctx), ctx.locale());
+async function repoDiagnostics(ctx: ConnectionDeps, repo: Repo): Promise<Diagnostic[]> {
+  return diagnoseRepo(await asWritten(ctx, repo), ctx.env, ctx.locale());
 }
 
 /** diagnoseConfig of the contract: the saved config, or one repository being edited. */
-export async function diagnoseSettings(ctx: AgentContext, draft?: Repo): Promise<ApiOutput<'diagnoseConfig'>> {
+export async function diagnoseSettings(ctx: ConnectionDeps, draft?: Repo): Promise<ApiOutput<'diagnoseConfig'>> {
   if (draft) return { diagnostics: await repoDiagnostics(ctx, draft) };
-  const config = ctx.config();
+  const config = ctx.settings.effective();
   const repos = await Promise.all(config.repos.map((repo) => asWritten(ctx, repo)));
   const full: Config = { ...config, repos };
-  return { diagnostics: diagnoseConfig(full, processEnv(ctx), ctx.locale()) };
+  return { diagnostics: diagnoseConfig(full, ctx.env, ctx.locale()) };
 }

@@ -1,24 +1,19 @@
 // Builds a ResticEngine for a repository: resolves its secrets, finds restic and its capabilities
 // once, and tells the log every secret it handed out so the log can redact them.
+import type { RepoSecrets } from '../api.js';
 import type { Repo } from '../config/backrest-schema.js';
 import { toRepoTarget } from '../config/repo-secrets.js';
 import { CofreError } from '../errors.js';
 import { detectRestic, ResticEngine } from '../restic/index.js';
 import type { Capabilities, RepoTarget } from '../restic/types.js';
 import type { SecretStore } from '../secrets/index.js';
-import type { AgentLog } from './log.js';
+import type { EnginesPort, LogPort } from './ports.js';
 
-export interface DraftSecrets {
-  password?: string;
-  restUsername?: string;
-  restPassword?: string;
-}
-
-export class Engines {
+export class Engines implements EnginesPort {
   private detected: Promise<{ binary: string; capabilities: Capabilities }> | undefined;
 
   constructor(
-    private readonly deps: { resticBinary: string; cacheDir: string; secrets: SecretStore; log: AgentLog; env?: NodeJS.ProcessEnv },
+    private readonly deps: { resticBinary: string; cacheDir: string; secrets: SecretStore; log: Pick<LogPort, 'addSecrets' | 'write'>; env?: NodeJS.ProcessEnv },
   ) {}
 
   /** restic's version and capabilities; a missing binary is a translated 'restic-missing' failure. */
@@ -35,7 +30,7 @@ export class Engines {
   }
 
   /** An engine for a repository being edited in the settings (not saved yet). */
-  async forDraft(repo: Repo, secrets: DraftSecrets, options: { unreachableGiveUpMs?: number } = {}): Promise<ResticEngine> {
+  async forDraft(repo: Repo, secrets: RepoSecrets, options: { unreachableGiveUpMs?: number } = {}): Promise<ResticEngine> {
     const draft: Repo = { ...repo, env: [...(repo.env ?? [])] };
     if (secrets.password) draft.password = secrets.password;
     if (secrets.restUsername) draft.env = [...draft.env.filter((e) => !e.startsWith('RESTIC_REST_USERNAME=')), `RESTIC_REST_USERNAME=${secrets.restUsername}`];

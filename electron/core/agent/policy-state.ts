@@ -7,9 +7,9 @@ import { loadPolicy } from '../policy/load.js';
 import { mergePolicy, type MergedConfig } from '../policy/merge.js';
 import { defaultPolicy, type NotificationLevel, type Policy } from '../policy/schema.js';
 import { TechnicianGate } from '../policy/technician.js';
-import type { AgentLog } from './log.js';
+import type { LogPort, PolicyPort } from './ports.js';
 
-export class PolicyState {
+export class PolicyState implements PolicyPort {
   private readonly gate: TechnicianGate | null;
   private mergedFor: { config: Config; merged: MergedConfig } | undefined;
 
@@ -23,7 +23,7 @@ export class PolicyState {
   }
 
   /** `null` path = no policy at all (tests); undefined = COFRE_POLICY or the platform path. */
-  static async load(path: string | null | undefined, log: AgentLog): Promise<PolicyState> {
+  static async load(path: string | null | undefined, log: Pick<LogPort, 'info' | 'warn'>): Promise<PolicyState> {
     if (path === null) return new PolicyState(defaultPolicy(), 'none', null, null);
     const loaded = await loadPolicy(path);
     if (loaded.problem) log.warn(`policy ${loaded.path}: ${loaded.problem.message}`);

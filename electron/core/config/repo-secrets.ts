@@ -13,6 +13,7 @@
 //   password the secret RESTIC_REST_PASSWORD, which is how restic (>= 0.16.1) and Backrest read them.
 // - Hook credentials and the multihost private key / pairing secrets: see extra-secrets.ts.
 // Resolving (for restic) and exporting with secrets re-add what was removed.
+import type { RepoSecretsState } from '../api.js';
 import { CofreError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { expandBackrestEnv, expandRepoUri, repoFlagArgs } from '../restic/backrest-words.js';
@@ -169,7 +170,7 @@ export async function toRepoTarget(repo: Repo, secrets: SecretStore, processEnv:
 }
 
 /** What the settings screen may know about a repository's secrets: presence, never values. */
-export async function describeRepoSecrets(repo: Repo, secrets: SecretStore): Promise<{ password: boolean; restUsername: string | null; restPassword: boolean }> {
+export async function describeRepoSecrets(repo: Repo, secrets: SecretStore): Promise<RepoSecretsState> {
   const full = await withSecretsRestored(repo, secrets);
   const env = new Map((full.env ?? []).map((e) => [splitEnvEntry(e).name, splitEnvEntry(e).value] as const));
   const parts = splitRestCredentials(repo.uri);

@@ -1,0 +1,77 @@
+// The restore job: files of one snapshot back to their place or to a chosen folder, through the
+// snapshot index and a staging folder (restore/restore-selection.ts), in a queue lane of its own
+// beside the repository's backups (restic takes only shared locks for it). Never retried: a person
+// is watching and decides.
+import type { ApiParsedInput, SessionRef } from '../api.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { defaultRetryPolicy } from '../jobs/index.js';
+import type { RestoreReport } from '../restore/place.js';
+import { restoreSelection } from '../restore/restore-selection.js';
+import type { CatalogPort, EnginesPort, FinishedJob, JobEnding, JobKindEnd, PolicyPort, Queue, RowFields } from './ports.js';
+
+interface RestoreValue {
+  report: RestoreReport;
+  destination: string;
+}
+
+export interface RestoreJobDeps {
+  catalog: Pick<CatalogPort, 'locate' | 'ensureIndexed' | 'scope' | 'index'>;
+  engines: Pick<EnginesPort, 'forRepo'>;
+  queue: Pick<Queue, 'enqueue'>;
+  policy: Pick<PolicyPort, 'capabilities'>;
+}
+
+export class RestoreJobs implements JobKindEnd {
+  constructor(private readonly deps: RestoreJobDeps) {}
+
+  async run(session: SessionRef, input: ApiParsedInput<'restore'>): Promise<string> {
+    const { catalog, engines, policy } = this.deps;
+    const { snapshot, repo } = await catalog.locate(session, input.snapshotId);
+    const snapshotId = await catalog.ensureIndexed(session, snapshot.id);
+    const scope = catalog.scope(session);
+    const caps = policy.capabilities();
+    return this.deps.queue.enqueue<RestoreValue>({
+      key: `restore:${snapshotId}:${Date.now()}:${Math.random()}`,
+      repoId: repo.id,
+      lane: 'restore',
+      kind: 'restore',
+      trigger: 'manual',
+      retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+      run: async ({ signal, progress }) => {
+        const engine = await engines.forRepo(repo);
+        const report = await restoreSelection(
+          { index: catalog.index, source: engine },
+          { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
+          { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress },
+        );
+        const destination = input.destination.kind === 'folder' ? input.destination.path : (report.destination ?? '');
+        return { report, destination };
+      },
+    }).id;
+  }
+
+  row(value: unknown): RowFields {
+    const report = (value as Partial<RestoreValue> | undefined)?.report;
+    return report ? { summary: { ...report } } : {};
+  }
+
+  end({ outcome }: FinishedJob): JobEnding {
+    const value = outcome.value as Partial<RestoreValue> | undefined;
+    if (!value?.report) return {};
+    const report = value.report;
+    return {
+      event: {
+        restoreReport: {
+          restored: report.restored,
+          unchanged: report.unchanged,
+          keptBoth: report.keptBoth,
+          skipped: report.skipped,
+          replaced: report.replaced,
+          failed: report.failed.map((f) => ({ path: f.path, reason: t(`restore.failed.${f.reason}` as MessageKey) })),
+          destination: value.destination ?? '',
+          replacedFolder: report.replacedFolder ?? null,
+        },
+      },
+    };
+  }
+}
