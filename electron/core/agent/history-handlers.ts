@@ -9,7 +9,9 @@ export interface HistoryHandlerDeps {
 export function historyHandlers(deps: HistoryHandlerDeps): Pick<Handlers, 'listHistory' | 'listSnapshots'> {
   return {
     async listHistory(input) {
-      return deps.history.list(input);
+      // The contract's shape: the owning process id is the store's own bookkeeping, and paging is by offset.
+      const page = deps.history.list(input);
+      return { items: page.items.map(({ pid: _pid, ...operation }) => operation), total: page.total };
     },
 
     async listSnapshots(input, session) {
