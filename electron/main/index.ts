@@ -11,13 +11,15 @@ import {
 } from 'electron';
 import { main as cliMain } from '../cli/main.js';
 import { Agent } from '../core/agent/agent.js';
-import { apiMethods, type AgentStatus, type ApiEvent, type ApiResult, type AppInfo, type SessionRef } from '../core/api.js';
+import { apiMethods, type ApiEvent, type ApiInput, type ApiMethod, type ApiOutput, type ApiResult, type AppInfo, type AgentStatus, type SessionRef } from '../core/api.js';
 import { CofreError } from '../core/errors.js';
 import { t, type Locale } from '../core/i18n/index.js';
 import { adoptPlainSecrets, EncryptedSecretStore, type StringEncryptor } from '../core/secrets/index.js';
 import { resolveAppRequest, mimeTypeFor } from './app-protocol.js';
 import { securityHeaders, withSecurityHeaders } from './csp.js';
-import { ipcChannel, ipcDesktopChannels, ipcEventChannel, isTrustedSender, isTrustedUrl } from './ipc-guard.js';
+import { ipcChannel, ipcDesktopChannels } from '../preload/ipc-channels.js';
+import { sendEvent } from './event-sender.js';
+import { isTrustedSender, isTrustedUrl } from './ipc-guard.js';
 import { initialNotifierState, notificationsForEvent, overdueNotifications, type NotificationSpec, type NotifierState } from './notifications.js';
 import { bundledResticPath, desktopPaths } from './paths.js';
 import { cliArgsFrom } from './cli-dispatch.js';
@@ -126,7 +128,7 @@ async function start(): Promise<void> {
   registerIpc();
 
   await refreshAppInfo();
-  lastStatus = await callAgent<AgentStatus>('getStatus', {});
+  lastStatus = await callAgent('getStatus', {});
   tray = new Tray(trayImage(lastStatus?.health ?? 'not-configured'));
   tray.on('click', () => toggleStatusPopover());
   refreshTray();
@@ -219,22 +221,20 @@ function registerIpc(): void {
   });
 }
 
-async function callAgent<T>(method: (typeof apiMethods)[number], input: unknown): Promise<T | null> {
+async function callAgent<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M> | null> {
   if (!agent || !desktopSession) return null;
   const result = await agent.call(method, input, desktopSession);
-  return result.ok ? (result.value as T) : null;
+  return result.ok ? result.value : null;
 }
 
 async function refreshAppInfo(): Promise<void> {
-  appInfo = (await callAgent<AppInfo>('getAppInfo', {})) ?? appInfo;
+  appInfo = (await callAgent('getAppInfo', {})) ?? appInfo;
 }
 
 // ---- events, tray, notifications -------------------------------------------------------------
 
 function onAgentEvent(event: ApiEvent): void {
-  for (const win of windows.values()) {
-    if (!win.isDestroyed()) win.webContents.send(ipcEventChannel, event);
-  }
+  sendEvent(windows.values(), event);
   if (event.type === 'status') {
     lastStatus = event.data;
     refreshTray();
@@ -316,11 +316,11 @@ async function runTrayAction(action: TrayAction): Promise<void> {
       for (const jobId of action.jobIds) await callAgent('cancelJob', { jobId });
       return;
     case 'pause':
-      lastStatus = (await callAgent<AgentStatus>('pause', { until: action.until })) ?? lastStatus;
+      lastStatus = (await callAgent('pause', { until: action.until })) ?? lastStatus;
       refreshTray();
       return;
     case 'resume':
-      lastStatus = (await callAgent<AgentStatus>('resume', {})) ?? lastStatus;
+      lastStatus = (await callAgent('resume', {})) ?? lastStatus;
       refreshTray();
       return;
     case 'quit':

@@ -4,14 +4,6 @@
 // sender-frame check; the schema validation happens in the core.
 import { appHost, appScheme } from './window-options.js';
 
-export const ipcChannelPrefix = 'cofre:';
-export const ipcEventChannel = 'cofre:event';
-export const ipcDesktopChannels = { pickFolder: 'cofre-desktop:pickFolder', openPath: 'cofre-desktop:openPath' } as const;
-
-export function ipcChannel(method: string): string {
-  return `${ipcChannelPrefix}${method}`;
-}
-
 export interface SenderFrameLike {
   url: string;
   /** `parent` is null for a top-level frame (WebFrameMain.parent). */

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAppRequest, mimeTypeFor } from './app-protocol.js';
 import { contentSecurityPolicy, withSecurityHeaders } from './csp.js';
-import { ipcChannel, isTrustedSender, isTrustedUrl } from './ipc-guard.js';
+import { ipcChannel } from '../preload/ipc-channels.js';
+import { isTrustedSender, isTrustedUrl } from './ipc-guard.js';
 
 describe('IPC sender validation', () => {
   const top = (url: string) => ({ url, parent: null });

@@ -4,14 +4,11 @@
 // Bundled to CommonJS by scripts/build-electron.ts (sandboxed preloads cannot load ESM or our modules).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEvent, CofreBridge } from '../core/api.js';
+import { ipcChannel, ipcDesktopChannels, ipcEventChannel } from './ipc-channels.js';
 import { methodNames } from './method-names.js';
 
-// Kept literal here (not imported from electron/main) so the preload bundle stays tiny.
-const channelPrefix = 'cofre:';
-const eventChannel = 'cofre:event';
-
 const api = Object.fromEntries(
-  methodNames.map((method) => [method, (input: unknown) => ipcRenderer.invoke(`${channelPrefix}${method}`, input ?? {})]),
+  methodNames.map((method) => [method, (input: unknown) => ipcRenderer.invoke(ipcChannel(method), input ?? {})]),
 ) as CofreBridge['api'];
 
 const bridge: CofreBridge = {
@@ -20,14 +17,14 @@ const bridge: CofreBridge = {
     // A fresh wrapper per subscription, so unsubscribing removes exactly this one, and the
     // IpcRendererEvent (which exposes `sender`) never reaches the page.
     const wrapped = (_event: IpcRendererEvent, payload: ApiEvent) => listener(payload);
-    ipcRenderer.on(eventChannel, wrapped);
+    ipcRenderer.on(ipcEventChannel, wrapped);
     return () => {
-      ipcRenderer.removeListener(eventChannel, wrapped);
+      ipcRenderer.removeListener(ipcEventChannel, wrapped);
     };
   },
   desktop: {
-    pickFolder: () => ipcRenderer.invoke('cofre-desktop:pickFolder') as Promise<string | null>,
-    openPath: (path: string) => ipcRenderer.invoke('cofre-desktop:openPath', path) as Promise<void>,
+    pickFolder: () => ipcRenderer.invoke(ipcDesktopChannels.pickFolder) as Promise<string | null>,
+    openPath: (path: string) => ipcRenderer.invoke(ipcDesktopChannels.openPath, path) as Promise<void>,
   },
 };
 
