@@ -6,7 +6,6 @@ describe('desktop paths', () => {
     const paths = desktopPaths({ COFRE_DATA_DIR: '/tmp/profile', COFRE_POLICY: '/tmp/profile/policy.json' });
     expect(paths.configPath).toBe('/tmp/profile/config.json');
     expect(paths.secretsPath).toBe('/tmp/profile/secrets.encrypted.json');
-    expect(paths.logDir).toBe('/tmp/profile/logs');
     expect(paths.policyPath).toBe('/tmp/profile/policy.json');
   });
 

@@ -9,7 +9,6 @@ import { resolvePaths, type CofrePaths } from '../core/paths.js';
 export interface DesktopPaths extends CofrePaths {
   /** Secrets encrypted by safeStorage (DPAPI, Keychain, libsecret), beside the config. */
   secretsPath: string;
-  logDir: string;
 }
 
 export function desktopPaths(env: NodeJS.ProcessEnv): DesktopPaths {
@@ -17,7 +16,6 @@ export function desktopPaths(env: NodeJS.ProcessEnv): DesktopPaths {
   return {
     ...paths,
     secretsPath: path.join(path.dirname(paths.configPath), 'secrets.encrypted.json'),
-    logDir: path.join(paths.dataDir, 'logs'),
   };
 }
 

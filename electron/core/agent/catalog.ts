@@ -18,7 +18,7 @@ interface RepoListing {
   snapshots: Snapshot[];
 }
 
-export interface LocatedSnapshot {
+interface LocatedSnapshot {
   snapshot: Snapshot;
   repo: Repo;
 }
@@ -219,7 +219,7 @@ export class Catalog implements CatalogPort {
  * tagged `plan:<id>` and `created-by:<instance>`: another instance writing to the same repository
  * (even with the same plan id, even on this host) has its own plan.
  */
-export function planOf(snapshot: Pick<Snapshot, 'tags'>, instance: string): string | null {
+function planOf(snapshot: Pick<Snapshot, 'tags'>, instance: string): string | null {
   if (!snapshot.tags.includes(`created-by:${instance}`)) return null;
   const tag = snapshot.tags.find((t) => t.startsWith('plan:'));
   return tag ? tag.slice('plan:'.length) : null;

@@ -43,4 +43,3 @@ export function maintenanceJobs(deps: MaintenanceJobDeps) {
     },
   };
 }
-export type MaintenanceJobs = ReturnType<typeof maintenanceJobs>;

@@ -6,11 +6,9 @@ import type { ErrorPayload } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import { mergePolicy, type MergedConfig } from '../policy/merge.js';
 import { defaultPolicy, type NotificationLevel, type Policy } from '../policy/schema.js';
-import { TechnicianGate } from '../policy/technician.js';
 import type { LogPort, PolicyPort } from './ports.js';
 
 export class PolicyState implements PolicyPort {
-  private readonly gate: TechnicianGate | null;
   private mergedFor: { config: Config; merged: MergedConfig } | undefined;
 
   private constructor(
@@ -18,9 +16,7 @@ export class PolicyState implements PolicyPort {
     readonly source: 'none' | 'file' | 'invalid',
     readonly path: string | null,
     readonly problem: ErrorPayload | null,
-  ) {
-    this.gate = policy.technicianPasswordHash ? new TechnicianGate({ hash: policy.technicianPasswordHash }) : null;
-  }
+  ) {}
 
   /** `null` path = no policy at all (tests); undefined = COFRE_POLICY or the platform path. */
   static async load(path: string | null | undefined, log: Pick<LogPort, 'info' | 'warn'>): Promise<PolicyState> {
@@ -41,13 +37,9 @@ export class PolicyState implements PolicyPort {
     return { ...this.policy.capabilities };
   }
 
+  /** The login itself (hash check, persisted attempt limits) is app-handlers.ts's technicianLogin. */
   technicianPasswordRequired(): boolean {
-    return this.gate !== null;
-  }
-
-  /** Constant-time check with rate limiting; see TechnicianGate. */
-  verifyTechnician(password: string): Promise<boolean> {
-    return this.gate ? this.gate.verify(password) : Promise.resolve(false);
+    return Boolean(this.policy.technicianPasswordHash);
   }
 
   lockedNotifications(): NotificationLevel | undefined {

@@ -23,7 +23,7 @@ export async function loadPreferences(file: string, envLocale?: string): Promise
   }
 }
 
-export async function savePreferences(file: string, prefs: Preferences): Promise<void> {
+async function savePreferences(file: string, prefs: Preferences): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await atomicWriteFile(file, JSON.stringify(prefs, null, 2) + '\n');
 }

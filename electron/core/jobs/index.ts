@@ -1,6 +1,4 @@
-// Public surface of the job queue.
+// Public surface of the job queue (what the agent uses; the queue's helpers stay in their modules).
 export { JobQueue, type JobQueueOptions } from './queue.js';
-export { acquireProcessLock, lockFileName, type Release, type ProcessLockOptions } from './process-lock.js';
-export { backoffDelay, defaultRetryPolicy, shouldRetry, systemClock } from './retry.js';
-export { throttleLatest, type Throttle } from './throttle.js';
+export { defaultRetryPolicy } from './retry.js';
 export type * from './types.js';
