@@ -24,6 +24,8 @@ import { initialNotifierState, notificationsForEvent, overdueNotifications, type
 import { bundledResticPath, desktopPaths } from './paths.js';
 import { cliArgsFrom } from './cli-dispatch.js';
 import { createQuitSequence } from './quit-sequence.js';
+import { memoryBackend, reachableBounds, reachablePosition, ShellState } from './shell-state.js';
+import { openShellState } from './shell-store.js';
 import { trayTooltip } from './tooltip.js';
 import { trayIconPath } from './tray-icon.js';
 import { buildTrayMenu, findMenuItem, type TrayAction, type TrayMenuItem, type WindowKind } from './tray-menu.js';
@@ -47,6 +49,8 @@ let trayItems: TrayMenuItem[] = [];
 let lastStatus: AgentStatus | null = null;
 let appInfo: AppInfo | null = null;
 let notifierState: NotifierState = initialNotifierState();
+/** Window places, popover position, shown notifications, first run: electron-store once the app is ready. */
+let shellState = new ShellState(memoryBackend());
 const shownNotifications: NotificationSpec[] = [];
 const windows = new Map<WindowKind, BrowserWindow>();
 
@@ -124,6 +128,9 @@ async function start(): Promise<void> {
     version: app.getVersion(),
   });
   desktopSession = agent.createSession();
+  const agentLog = agent.log;
+  shellState = await openShellState(paths.dataDir, (message) => agentLog.warn(message));
+  notifierState = shellState.notifier();
   agent.subscribe(onAgentEvent);
   registerIpc();
 
@@ -145,7 +152,11 @@ async function start(): Promise<void> {
     app.setLoginItemSettings({ openAtLogin: true, args: ['--background'] });
   }
   if (e2e) exposeTestHooks();
-  if (!process.argv.includes('--background') && !app.getLoginItemSettings().wasOpenedAtLogin) openWindow('status');
+  // The very first start shows Cofre once even when it was started in the background (the
+  // installer's autostart): afterwards a login start stays in the tray.
+  const firstRun = !shellState.firstRunDone();
+  if (firstRun || (!process.argv.includes('--background') && !app.getLoginItemSettings().wasOpenedAtLogin)) openWindow('status');
+  if (firstRun) shellState.markFirstRunDone();
 }
 
 function fatal(error: unknown): void {
@@ -242,7 +253,7 @@ function onAgentEvent(event: ApiEvent): void {
     void refreshAppInfo().then(refreshTray);
   }
   const decision = notificationsForEvent(event, notifierState, { level: appInfo?.preferences.notifications ?? 'problems', locale: locale(), now: new Date() });
-  notifierState = decision.state;
+  rememberNotifier(decision.state);
   decision.notifications.forEach(showNotification);
   if (event.type === 'status') checkOverdue();
 }
@@ -252,8 +263,15 @@ function checkOverdue(): void {
   const decision = overdueNotifications(lastStatus, notifierState, {
     level: appInfo?.preferences.notifications ?? 'problems', locale: locale(), now: new Date(), overdueDays: appInfo?.overdueAfterDays ?? 3,
   });
-  notifierState = decision.state;
+  rememberNotifier(decision.state);
   decision.notifications.forEach(showNotification);
+}
+
+/** What was announced survives a restart, so the same failure is not announced again; written only on change. */
+function rememberNotifier(next: NotifierState): void {
+  const changed = JSON.stringify(next) !== JSON.stringify(notifierState);
+  notifierState = next;
+  if (changed) shellState.rememberNotifier(next);
 }
 
 function showNotification(spec: NotificationSpec): void {
@@ -338,8 +356,12 @@ function openWindow(kind: WindowKind): BrowserWindow {
     existing.focus();
     return existing;
   }
-  const win = new BrowserWindow(windowOptions(kind, { preloadPath, locale: locale(), platform: process.platform, iconPath: path.join(iconsDir, 'app', 'icon.png') }));
+  const options = windowOptions(kind, { preloadPath, locale: locale(), platform: process.platform, iconPath: path.join(iconsDir, 'app', 'icon.png') });
+  // Normal windows open where the person left them (if that place is still on a screen); the popover goes by the tray.
+  const saved = kind === 'status' ? null : reachableBounds(shellState.windowBounds(kind), screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow({ ...options, ...(saved ?? {}) });
   windows.set(kind, win);
+  if (kind !== 'status') win.on('close', () => shellState.rememberWindowBounds(kind, win.getBounds()));
   // Closed windows are destroyed (the default) so an idle tray app keeps no renderer alive.
   win.on('closed', () => {
     if (windows.get(kind) === win) windows.delete(kind);
@@ -367,7 +389,11 @@ function placePopover(win: BrowserWindow): void {
   const anchor = trayBounds && trayBounds.width > 0 ? { x: trayBounds.x, y: trayBounds.y } : screen.getCursorScreenPoint();
   const { workArea } = screen.getDisplayNearestPoint(anchor);
   const [width = 380, height = 520] = win.getSize();
-  const { x, y } = popoverPosition({ width, height }, trayBounds, workArea);
+  const trayKnown = Boolean(trayBounds && trayBounds.width > 0);
+  // Where the tray reports no bounds (often on Linux), the popover goes where it last sat by the tray.
+  const remembered = trayKnown ? null : reachablePosition(shellState.popoverPosition(), { width, height }, workArea);
+  const { x, y } = remembered ?? popoverPosition({ width, height }, trayBounds, workArea);
+  if (trayKnown) shellState.rememberPopoverPosition({ x, y });
   win.setPosition(x, y);
 }
 
