@@ -501,7 +501,7 @@ describe('contract fuzzer: regressions found by fuzzing', () => {
     if (dir) await removeDir(dir);
   });
 
-  // electron/core/agent/agent.ts Agent.call: `def.input.safeParse(input)` is not guarded, and zod's
+  // electron/core/agent/contract-call.ts callContract: `def.input.safeParse(input)` is not guarded, and zod's
   // min/max length checks run on any value that has a `length` (also after the type check failed),
   // comparing it with a number. A `length` that cannot become a primitive throws TypeError ("Cannot
   // convert object to primitive value") out of safeParse: agent.call rejects instead of returning
@@ -549,7 +549,7 @@ describe('contract fuzzer: regressions found by fuzzing', () => {
     }
   }, 30_000);
 
-  // electron/core/agent/handlers.ts previewSchedule -> schedule/next-run.ts: an interval beyond what a
+  // electron/core/agent/settings-handlers.ts previewSchedule -> schedule/next-run.ts: an interval beyond what a
   // Date holds gives an Invalid Date and `toISOString()` throws RangeError -> error.internal / HTTP 500.
   it('previewSchedule with an interval of 2^31 days or 1e15 hours is refused as invalid input, not an internal error', async () => {
     for (const schedule of [{ maxFrequencyDays: 2 ** 31, clock: 'CLOCK_LOCAL' }, { maxFrequencyHours: 1e15, clock: 'CLOCK_UTC' }, { maxFrequencyHours: 2 ** 31 }]) {
@@ -559,7 +559,7 @@ describe('contract fuzzer: regressions found by fuzzing', () => {
   });
 
   // electron/core/config (configSchema is z.looseObject, so unknown fields pass at any depth) +
-  // handlers.ts setConfig: a config with an unknown field nested ~3,000 levels deep is written to disk
+  // settings-handlers.ts setConfig: a config with an unknown field nested ~3,000 levels deep is written to disk
   // (18 MB of indentation), then every later call that reads the config overflows the stack:
   // setConfig answers error.internal, and getStatus/pause/resume/getConfig/exportBackrest keep
   // answering error.internal, also after a restart. Should be refused as invalid input (bounded depth

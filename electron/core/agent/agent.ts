@@ -110,16 +110,16 @@ export class Agent implements ApiHost {
       runBackup: (plan, trigger) => backups.run(plan, trigger),
       runMaintenance: (kind, repoId, trigger) => maintenance.run(kind, repoId, trigger),
     }));
+    // From here on the journal follows the queue: it needs no handle of its own.
     new Journal({
       queue, history, tracker, log, emit, statusChanged, retry,
       kinds: { backup: backups, forget: retention, restore: restores },
-      ran: () => {
-        if (this.started) scheduling.reschedule();
-      },
+      // A finished run moves "last run", and with it the next slot of interval schedules.
+      ran: () => void (this.started && scheduling.reschedule()),
     });
     this.status = () => agentStatus({ settings, policy, history, labels, queue, tracker, scheduling, retry, clock });
 
-    const where = { ...options, env };
+    const where = { configPath: options.configPath, policyPath: options.policyPath, dataDir: options.dataDir, cacheDir: options.cacheDir, resticBinary: options.resticBinary, version: options.version, env };
     const connection = { engines, settings, log, env, locale };
     const attempts = new TechnicianAttempts(join(options.dataDir, technicianAttemptsFile), () => clock.now().getTime());
     this.handlers = {
