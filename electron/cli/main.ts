@@ -2,7 +2,7 @@
 // CLI sees exactly what the tray and the web UI see. Exit codes: 0 ok, 1 failure, 2 usage,
 // 3 backup made with warnings (unreadable files, or the plan's retention could not run).
 import { statSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../core/agent/agent.js';
@@ -16,6 +16,7 @@ import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { capProblems, minTokenLength, startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
+import { writeSecretFile } from './secret-file.js';
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2, warning: 3 } as const;
 
@@ -440,9 +441,7 @@ const commands = {
         ctx.io.out(content.trimEnd());
         return exitCodes.ok;
       }
-      // 0600 always (an existing file keeps its mode on overwrite, so set it explicitly too).
-      await writeFile(file, content, { mode: 0o600 });
-      await chmod(file, 0o600);
+      await writeSecretFile(file, content);
       emit(ctx, { ok: true, file }, () => t('cli.exported', { file }, ctx.locale));
       return exitCodes.ok;
     }
