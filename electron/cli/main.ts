@@ -284,6 +284,10 @@ function watchJobs(ctx: CommandContext): { finished(jobId: string): Promise<JobF
 
 const commands = {
   async status(ctx: CommandContext) {
+    // A damaged config with no good copy leaves an empty one in use: "not configured, exit 0"
+    // would hide that backups stopped. Say it is damaged and where the copy is, and fail.
+    const configProblem = ctx.agent.context.configProblem();
+    if (configProblem?.code === 'config.noGoodCopy') throw new CliFailure(configProblem);
     const status = await call(ctx.agent, ctx.session, 'getStatus', {});
     emit(ctx, status, () => renderStatus(status, ctx.locale));
     return status.health === 'failed' ? exitCodes.failure : exitCodes.ok;
