@@ -1,7 +1,8 @@
 // Regression tests (issue 15, "the data dir heals instead of bricking the agent"): a damaged
 // history.sqlite or a read-only data dir made every command answer "Algo inesperado aconteceu"
 // with nothing in the log; a data dir that existed before stayed 0755 with history.sqlite 0644.
-// (cache/index.sqlite, the rebuildable snapshot index, belongs to the restore helper's part.)
+// A damaged cache/index.sqlite (the rebuildable snapshot index) did the same: it is deleted and
+// rebuilt, the log says why; a read-only cache folder is named like a read-only data dir.
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,6 +92,42 @@ describe('a damaged history.sqlite', () => {
   });
 });
 
+describe('a damaged cache/index.sqlite (rebuildable)', () => {
+  const damages: Array<[string, (file: string) => void]> = [
+    ['garbage', (file) => writeFileSync(file, Buffer.from('not an index '.repeat(500)))],
+    ['an index with its schema page trashed', (file) => {
+      const db = new Database(file);
+      db.exec('CREATE TABLE snapshots (id INTEGER PRIMARY KEY, complete INTEGER, builder_pid INTEGER, pad TEXT); PRAGMA user_version = 2;');
+      const insert = db.prepare('INSERT INTO snapshots (complete, builder_pid, pad) VALUES (0, 1, ?)');
+      for (let i = 0; i < 500; i += 1) insert.run('y'.repeat(200));
+      db.close();
+      const bytes = readFileSync(file);
+      bytes.fill(0x5a, 100, bytes.length); // keep the 100-byte header only
+      writeFileSync(file, bytes);
+    }],
+  ];
+
+  it.each(damages)('%s: every command still works, the index is started again and the log says why', async (what, damage) => {
+    const dataDir = join(dir, `index-${what.length}`);
+    mkdirSync(join(dataDir, 'cache'), { recursive: true });
+    const file = join(dataDir, 'cache', 'index.sqlite');
+    damage(file);
+    const first = await cofre(dataDir, ['status']);
+    expect(first.err).not.toMatch(generic);
+    expect(first.code).toBe(0);
+    expect(readFileSync(join(dataDir, 'logs', 'cofre.log'), 'utf8')).toMatch(/snapshot index: SQLITE_(NOTADB|CORRUPT)[^\n]*deleted the damaged/);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('quick_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    const second = await cofre(dataDir, ['snapshots']);
+    expect(second.err).not.toMatch(generic);
+    survived.push(`index: ${what}`);
+  });
+});
+
 describe.runIf(canMount())('a read-only data dir', () => {
   it('gives a clear translated message naming the folder', async () => {
     const mount = join(dir, 'ro-mount');
@@ -110,6 +147,24 @@ describe.runIf(canMount())('a read-only data dir', () => {
       survived.push('read-only data dir');
     } finally {
       unmount(mount);
+    }
+  });
+
+  it('a read-only cache folder is named, not "something unexpected"', async () => {
+    const dataDir = join(dir, 'ro-cache');
+    const cache = join(dataDir, 'cache');
+    mkdirSync(cache, { recursive: true });
+    mountTmpfs(cache, '4m');
+    try {
+      remount(cache, 'ro');
+      const r = await cofre(dataDir, ['status']);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/cannot write to its folder/);
+      expect(r.err).toContain(cache);
+      expect(r.err).not.toMatch(generic);
+      survived.push('read-only cache folder');
+    } finally {
+      unmount(cache);
     }
   });
 });

@@ -37,6 +37,7 @@ export class Catalog {
     indexFile: string,
   ) {
     this.index = new SnapshotIndex(indexFile);
+    if (this.index.healed) ctx.log.warn(`snapshot index: ${this.index.healed.reason}; deleted the damaged ${indexFile}, it is rebuilt as snapshots are listed`);
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LsNode } from '../restic/types.js';
@@ -226,5 +226,29 @@ describe('snapshot index', () => {
     const check = new Database(join(dirPath, 'index.sqlite'));
     expect(check.prepare('SELECT count(*) FROM nodes WHERE snap = ?').pluck().get(rowId)).toBe(0);
     check.close();
+  });
+});
+
+describe('a damaged index file (issue 15)', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'cofre-index-damaged-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('is dropped and started again instead of failing every command, with SQLite\'s reason kept for the log', async () => {
+    const path = join(folder, 'index.sqlite');
+    writeFileSync(path, Buffer.from('definitely not sqlite '.repeat(300)));
+    const index = new SnapshotIndex(path);
+    try {
+      expect(index.healed?.reason).toMatch(/^SQLITE_NOTADB/);
+      await index.ensureIndexed(snapA, lister({ [snapA.id]: [dir('/home'), dir('/home/ana'), file('/home/ana/a.txt', 3, '2026-11-01T10:00:00Z')] }));
+      expect(index.listChildren(tech, snapA.id, '/home/ana').items.map((e) => e.name)).toEqual(['a.txt']);
+    } finally {
+      index.close();
+    }
+    const again = new SnapshotIndex(path);
+    expect(again.healed).toBeNull();
+    again.close();
   });
 });
