@@ -64,7 +64,7 @@ export class Operations {
     private readonly ctx: AgentContext,
     historyFile: string,
   ) {
-    this.history = new HistoryStore(historyFile);
+    this.history = new HistoryStore(historyFile, { onFileReplaced: (what) => this.historyFileReplaced(historyFile, what) });
     this.labels = new PlanLabels(join(dirname(historyFile), 'plan-labels.json'));
     const interrupted = this.history.markInterrupted();
     if (interrupted > 0) ctx.log.warn(`history: ${interrupted} operation(s) were interrupted when Cofre stopped unexpectedly`);
@@ -78,6 +78,15 @@ export class Operations {
       onError: (error) => ctx.log.error(`scheduler: ${error instanceof Error ? error.message : String(error)}`),
       onClockJump: (jump) => ctx.log.warn(`scheduler: the clock moved back ${Math.round(jump.backwardMs / 60_000)} min (expected ${jump.expectedAt.toISOString()}, now ${jump.now.toISOString()}); scheduled runs continue`),
     });
+  }
+
+  /** The history file vanished under this process (data-dir heals, issue 15): tell the user once. */
+  private historyFileReplaced(file: string, what: 'deleted' | 'replaced'): void {
+    this.ctx.log.warn(`history: ${file} was ${what} while Cofre was running; switched to the file now there so every face sees the same history`);
+    const at = new Date().toISOString();
+    const id = this.history.record({ type: 'notice', repoId: '', trigger: 'api', status: 'running', startedAt: at });
+    this.history.finish(id, { status: 'warning', endedAt: at, message: t(what === 'deleted' ? 'history.notice.fileDeleted' : 'history.notice.fileReplaced', { file }, this.ctx.locale()) });
+    this.ctx.statusChanged();
   }
 
   private get retry(): RetryPolicy {

@@ -2,7 +2,8 @@
 // the same shape as `operationSchema` in api.ts, so rows go to every face unchanged.
 import type { FailureCause } from '../errors.js';
 
-export const operationTypes = ['backup', 'forget', 'prune', 'check', 'restore', 'index', 'unlock', 'init', 'hook'] as const;
+// 'notice': something Cofre tells the user about itself (its history file was deleted under it).
+export const operationTypes = ['backup', 'forget', 'prune', 'check', 'restore', 'index', 'unlock', 'init', 'hook', 'notice'] as const;
 export type OperationType = (typeof operationTypes)[number];
 
 export const operationStatuses = ['pending', 'running', 'success', 'warning', 'failure', 'cancelled', 'interrupted'] as const;

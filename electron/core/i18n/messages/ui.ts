@@ -60,6 +60,7 @@ const en = {
   'ui.kind.index': 'File index',
   'ui.kind.unlock': 'Unlock',
   'ui.kind.init': 'Initialisation',
+  'ui.kind.notice': 'Notice from Cofre',
 
   'ui.status.backupNow': 'Back up now',
   'ui.status.cancel': 'Cancel backup',
@@ -548,6 +549,7 @@ export const uiMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, strin
     'ui.kind.index': 'Índice de arquivos',
     'ui.kind.unlock': 'Desbloqueio',
     'ui.kind.init': 'Inicialização',
+    'ui.kind.notice': 'Aviso do Cofre',
 
     'ui.status.backupNow': 'Fazer backup agora',
     'ui.status.cancel': 'Cancelar backup',
