@@ -13,6 +13,15 @@ import { recordFigure } from '../support/figures.js';
 
 const repoPassword = 'file-modes-repo-password';
 const hookUser = 'file-modes-hook-secret';
+/** Webhook URL shapes that carry a credential (ntfy/Gotify/generic endpoints as people type them). */
+const webhookShapes = [
+  `https://ti:${hookUser}@hooks.example.org/cofre`,
+  `ti:${hookUser}-schemeless@ntfy.example.org/backups`,
+  `https://ntfy.example.org/backups?auth=${hookUser}-query`,
+  `ntfy.example.org/backups?auth=${hookUser}-schemeless-query`,
+  `https://hooks.example.org/cofre#token=${hookUser}-fragment`,
+];
+const secretShapes: string[] = [];
 let dir: string;
 const held: string[] = [];
 
@@ -22,6 +31,7 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   recordFigure('hardening', { name: 'secret-bearing files 0600, foreign folders untouched', kind: 'fault', tried: held.length, held: held.length });
+  recordFigure('hardening', { name: 'webhook URL credential shapes kept out of a plain export', kind: 'secret', tried: secretShapes.length, held: secretShapes.length });
 });
 
 const modeOf = (path: string) => statSync(path).mode & 0o7777;
@@ -39,7 +49,7 @@ function backrestFile(name: string): string {
     modno: 3, version: 6, instance: 'pc',
     repos: [{
       id: 'r', uri: '/srv/repo', password: repoPassword, guid: 'a'.repeat(64),
-      hooks: [{ conditions: ['CONDITION_ANY_ERROR'], actionWebhook: { webhookUrl: `https://ti:${hookUser}@hooks.example.org/cofre`, method: 'POST' } }],
+      hooks: webhookShapes.map((webhookUrl) => ({ conditions: ['CONDITION_ANY_ERROR'], actionWebhook: { webhookUrl, method: 'POST' } })),
     }],
     plans: [{ id: 'docs', repo: 'r', paths: ['/srv/docs'], schedule: { disabled: true } }],
   }));
@@ -83,6 +93,11 @@ describe.runIf(process.platform !== 'win32')('files that can hold a secret', () 
     expect(text).not.toContain(repoPassword);
     expect(text).not.toContain(hookUser);
     expect(modeOf(target)).toBe(0o600);
+    // With --include-secrets every URL comes back exactly as it was typed.
+    const full = join(dir, 'full-export.json');
+    expect((await cofre(['--data-dir', dataDir, 'config', 'export-backrest', '--include-secrets', full])).code).toBe(0);
+    for (const url of webhookShapes) expect(readFileSync(full, 'utf8')).toContain(JSON.stringify(url));
+    secretShapes.push(...webhookShapes);
     held.push('plain export without webhook credentials');
   });
 
