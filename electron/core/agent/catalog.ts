@@ -36,8 +36,12 @@ export class Catalog {
     private readonly ctx: AgentContext,
     indexFile: string,
   ) {
-    this.index = new SnapshotIndex(indexFile);
-    if (this.index.healed) ctx.log.warn(`snapshot index: ${this.index.healed.reason}; deleted the damaged ${indexFile}, it is rebuilt as snapshots are listed`);
+    this.index = new SnapshotIndex(indexFile, {
+      onDamaged: (reason) => {
+        ctx.log.warn(`snapshot index: ${reason}; deleted the damaged ${indexFile}, it is rebuilt as snapshots are listed`);
+        this.listings.clear();
+      },
+    });
   }
 
   close(): void {

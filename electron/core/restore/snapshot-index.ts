@@ -35,6 +35,9 @@ const MAX_PAGE = 5_000;
 /** A search stops counting here: beyond it the total is a lower bound (`totalExact: false`). */
 const SEARCH_COUNT_CAP = 10_000;
 
+/** Reads the faces make; a damaged file found under one of them is dropped and the read answered again. */
+const healingReads = ['isIndexed', 'snapshots', 'snapshot', 'listChildren', 'search', 'versions', 'missingFiles', 'selection'] as const;
+
 const nodeTypes: readonly NodeType[] = ['file', 'dir', 'symlink', 'dev', 'chardev', 'fifo', 'socket', 'irregular'];
 const typeCode = new Map(nodeTypes.map((type, code) => [type, code]));
 const FILE = 0;
@@ -78,9 +81,12 @@ export class SnapshotIndex {
 
   /** Set when the file was damaged at open: what SQLite said. It was deleted and a fresh index started. */
   readonly healed: { reason: string } | null;
+  private readonly onDamaged: ((reason: string) => void) | undefined;
 
-  constructor(file: string) {
+  /** `onDamaged` hears each time a damaged file was dropped (at open or under a query), for the log. */
+  constructor(file: string, options: { onDamaged?: (reason: string) => void } = {}) {
     this.file = file;
+    this.onDamaged = options.onDamaged;
     let healed: { reason: string } | null = null;
     try {
       this.open();
@@ -91,8 +97,35 @@ export class SnapshotIndex {
       healed = { reason: sqliteReason(error) };
       removeDatabaseFiles(file);
       this.open();
+      this.onDamaged?.(healed.reason);
     }
     this.healed = healed;
+    // Damage in pages the first queries did not touch shows up later, under a browse or a search:
+    // the reads the faces make drop the file and answer from a fresh index (what is not indexed
+    // yet says so, and is indexed again as snapshots are listed).
+    for (const name of healingReads) {
+      const read = this[name] as (...args: unknown[]) => unknown;
+      (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => this.healing(() => read.apply(this, args));
+    }
+  }
+
+  private healing<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      // A build in progress holds this connection's transaction: never pull the file from under it.
+      if (!isDamaged(error) || this.file === ':memory:' || this.inflight.size > 0) throw error;
+      const reason = sqliteReason(error);
+      try {
+        this.db.close();
+      } catch {
+        // a handle on a damaged file may refuse to close cleanly
+      }
+      removeDatabaseFiles(this.file);
+      this.open();
+      this.onDamaged?.(reason);
+      return read();
+    }
   }
 
   /** Opens the file and runs the first queries, which is where SQLite notices a damaged file. */
