@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main.js';
+import { Agent } from '../../electron/core/agent/agent.js';
+import { hashTechnicianPassword } from '../../electron/core/policy/technician.js';
+import { FileSecretStore } from '../../electron/core/secrets/index.js';
 import { recordFigure } from '../support/figures.js';
 
 const repoPassword = 'file-modes-repo-password';
@@ -36,10 +39,11 @@ afterAll(() => {
 
 const modeOf = (path: string) => statSync(path).mode & 0o7777;
 
-async function cofre(args: string[]) {
+async function cofre(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['--lang', 'en', '--policy', join(dir, 'none.json'), ...args], { out: (t) => out.push(t), err: (t) => err.push(t) }, { PATH: process.env.PATH, HOME: dir });
+  const policy = args.includes('--policy') ? [] : ['--policy', join(dir, 'none.json')];
+  const code = await main(['--lang', 'en', ...policy, ...args], { out: (t) => out.push(t), err: (t) => err.push(t) }, { PATH: process.env.PATH, HOME: dir, ...env });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -120,6 +124,34 @@ describe.runIf(process.platform !== 'win32')('files that can hold a secret', () 
     }
     expect(modeOf(dataDir)).toBe(0o755); // holds a file that is not Cofre's: not tightened
     held.push('0644 config files rewritten 0600');
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('Cofre\'s own sidecar files', () => {
+  it('technician-attempts.json and plan-labels.json that were 0644 are 0600 after the next write', async () => {
+    const dataDir = join(dir, 'sidecars');
+    const policy = join(dir, 'sidecars-policy.json');
+    writeFileSync(policy, JSON.stringify({ technicianPasswordHash: await hashTechnicianPassword('the-right-one-123') }));
+    const wrong = { COFRE_TECHNICIAN_PASSWORD: 'not-the-password' };
+    expect((await cofre(['--data-dir', dataDir, '--policy', policy, 'status'], wrong)).code).not.toBe(0);
+    const attempts = join(dataDir, 'technician-attempts.json');
+    chmodSync(attempts, 0o644);
+    await cofre(['--data-dir', dataDir, '--policy', policy, 'status'], wrong);
+    expect(modeOf(attempts)).toBe(0o600);
+
+    const labelsDir = join(dir, 'labels');
+    expect((await cofre(['--data-dir', labelsDir, 'config', 'import-backrest', backrestFile('labels-source.json')])).code).toBe(0);
+    const agent = await Agent.create({ configPath: join(labelsDir, 'config.json'), policyPath: null, dataDir: labelsDir, cacheDir: join(labelsDir, 'cache'), locale: 'en', secrets: new FileSecretStore(join(labelsDir, 'secrets.json')) });
+    try {
+      const session = agent.createSession();
+      expect((await agent.call('setPlanLabel', { planId: 'docs', label: 'Documentos' }, session)).ok).toBe(true);
+      chmodSync(join(labelsDir, 'plan-labels.json'), 0o644);
+      expect((await agent.call('setPlanLabel', { planId: 'docs', label: 'Documentos da prefeitura' }, session)).ok).toBe(true);
+      expect(modeOf(join(labelsDir, 'plan-labels.json'))).toBe(0o600);
+    } finally {
+      await agent.shutdown(5_000);
+    }
+    held.push('sidecar files 0600');
   });
 });
 
