@@ -22,6 +22,19 @@ const en = {
   'restore.replacedFolderName': 'Files replaced by Cofre',
   'restore.error.destinationOutOfScope': 'You cannot put restored files in {path}: choose a folder inside your own folder, or restore them to their original place.',
   'restore.error.destinationOutOfScope.contact': 'You cannot put restored files in {path}: choose a folder inside your own folder, or restore them to their original place. For another place, contact {contact}.',
+  // Real paths, interrupted placements and local causes (issue 15).
+  'restore.error.linkInWay': '{path} is a shortcut (symbolic link) to another place. For safety Cofre does not restore through shortcuts: choose the real folder.',
+  'restore.error.linkLeadsOutside': '{path} goes through a shortcut that leads to {real}, outside the folders you may restore into. Nothing was restored. Choose the real folder, or ask the technician.',
+  'restore.error.linkSwapped': 'A folder at the destination was replaced by a shortcut while the restore ran ({path}). The restore was stopped and what it had already put in place was undone.',
+  'restore.error.fileInWay': 'A file is in the way: {path} is a file where the restore needs a folder, so nothing was restored there. Rename or move that file, or choose another folder.',
+  'restore.error.localDiskFull': 'There is no free space left on this computer’s disk to restore into {path}. Free some space or choose another folder. Nothing was changed at the destination.',
+  'restore.error.undoIncomplete': 'The restore could not finish ({path}) and not everything could be undone. Copies of files were left in: {folders}. Tell your technician before deleting these folders.',
+  'restore.recovered.rolledBack': 'A restore into {path} was interrupted (Cofre was closed suddenly). When it started again Cofre undid it: the folder is as it was before ({count} replaced file(s) went back to their place).',
+  'restore.recovered.leftovers': 'A restore into {path} was interrupted (Cofre was closed suddenly) and could not be undone completely. Copies of files were left in: {folders}. Tell your technician before deleting these folders.',
+  'restore.failed.destination-blocked': 'a file or a shortcut is in the way at the destination',
+  'restore.failed.not-restored': 'was not in what the backup gave back',
+  'cause.local-disk-full': 'This computer’s disk has no free space left.',
+  'cause.local-disk-full.action': 'Free some space on this computer’s disk, or choose another folder, and try again.',
 } as const;
 
 export const restoreMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
@@ -49,5 +62,18 @@ export const restoreMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, 
     'restore.replacedFolderName': 'Arquivos substituídos pelo Cofre',
     'restore.error.destinationOutOfScope': 'Não é possível colocar os arquivos restaurados em {path}: escolha uma pasta dentro da sua pasta pessoal ou restaure-os ao lugar original.',
     'restore.error.destinationOutOfScope.contact': 'Não é possível colocar os arquivos restaurados em {path}: escolha uma pasta dentro da sua pasta pessoal ou restaure-os ao lugar original. Para outro lugar, fale com {contact}.',
+    // Caminhos reais, restaurações interrompidas e causas locais (issue 15).
+    'restore.error.linkInWay': '{path} é um atalho (link simbólico) para outro lugar. Por segurança, o Cofre não restaura através de atalhos: escolha a pasta de verdade.',
+    'restore.error.linkLeadsOutside': '{path} passa por um atalho que leva para {real}, fora das pastas onde você pode restaurar. Nada foi restaurado. Escolha a pasta de verdade ou peça ajuda ao técnico.',
+    'restore.error.linkSwapped': 'Uma pasta do destino foi trocada por um atalho enquanto a restauração acontecia ({path}). A restauração foi interrompida e o que já tinha sido colocado no lugar foi desfeito.',
+    'restore.error.fileInWay': 'Há um arquivo no caminho: {path} é um arquivo onde a restauração precisa de uma pasta, por isso nada foi restaurado ali. Renomeie ou mova esse arquivo, ou escolha outra pasta.',
+    'restore.error.localDiskFull': 'Não há espaço livre no disco deste computador para restaurar em {path}. Libere espaço ou escolha outra pasta. Nada foi alterado no destino.',
+    'restore.error.undoIncomplete': 'A restauração não pôde terminar ({path}) e nem tudo pôde ser desfeito. Cópias de arquivos ficaram em: {folders}. Avise o técnico antes de apagar essas pastas.',
+    'restore.recovered.rolledBack': 'Uma restauração em {path} foi interrompida (o Cofre foi fechado de repente). Ao abrir de novo, o Cofre a desfez: a pasta ficou como estava antes ({count} arquivo(s) substituído(s) voltaram ao lugar).',
+    'restore.recovered.leftovers': 'Uma restauração em {path} foi interrompida (o Cofre foi fechado de repente) e não pôde ser desfeita por completo. Cópias de arquivos ficaram em: {folders}. Avise o técnico antes de apagar essas pastas.',
+    'restore.failed.destination-blocked': 'há um arquivo ou atalho no caminho, no destino',
+    'restore.failed.not-restored': 'não veio na cópia do backup',
+    'cause.local-disk-full': 'O disco deste computador está sem espaço livre.',
+    'cause.local-disk-full.action': 'Libere espaço no disco deste computador, ou escolha outra pasta, e tente de novo.',
   },
 };
