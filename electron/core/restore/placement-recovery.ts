@@ -70,16 +70,21 @@ async function rollBack(journal: JournalFile): Promise<PlacementRecovery> {
     ...(header.repoId ? { repoId: header.repoId } : {}), ...(header.snapshotId ? { snapshotId: header.snapshotId } : {}),
   };
   const leftovers = new Set<string>();
-  for (const intent of [...intents].reverse()) {
+  // Moves ran one after another in journal order, so every move before the last one that shows as
+  // done (source gone, target there) was done too, even if something was written at its source since.
+  const state = await Promise.all(intents.map(async (i) => (i.kind === 'move' ? { from: await existsNoFollow(i.from), to: await existsNoFollow(i.to) } : null)));
+  const frontier = state.findLastIndex((s) => s !== null && !s.from && s.to);
+  for (let index = intents.length - 1; index >= 0; index--) {
+    const intent = intents[index]!;
     try {
       if (intent.kind === 'mkdir') {
         // Empty once what was moved into it went back; a folder someone filled meanwhile stays.
         if (await existsNoFollow(intent.path)) await rmdir(intent.path).catch(() => undefined);
         continue;
       }
-      const [isAtTarget, isAtSource] = [await existsNoFollow(intent.to), await existsNoFollow(intent.from)];
-      if (!isAtTarget) continue; // never moved (or already moved back)
-      if (isAtSource) throw new Error(`both ${intent.from} and ${intent.to} exist`);
+      if (index > frontier) continue; // never moved
+      if (!(await existsNoFollow(intent.to))) throw new Error(`${intent.to} is gone`);
+      if (await existsNoFollow(intent.from)) throw new Error(`${intent.from} exists again`);
       await assertNoLinkOnTheWay(header.base, intent.to);
       if (within(intent.from, header.staging)) {
         // Staging may already be gone (swept): the copy there is from the backup, recreate its folder.
@@ -103,7 +108,8 @@ async function rollBack(journal: JournalFile): Promise<PlacementRecovery> {
   // The dated folder's parent ("Files replaced by Cofre") goes too when this restore made it and it is empty.
   const replacedParent = path.dirname(header.replacedFolder);
   if (within(replacedParent, header.base) && replacedParent !== header.base) await rmdir(replacedParent).catch(() => undefined);
-  result.leftovers = [...leftovers];
+  // The replaced-files folder first: it holds the user's own files.
+  result.leftovers = [...leftovers].sort((a, b) => Number(b === header.replacedFolder) - Number(a === header.replacedFolder));
   return result;
 }
 
@@ -136,7 +142,12 @@ export async function recoverInterruptedPlacements(dir: string, options: { isAli
 /** The user-facing note for one recovery (a history row's message). */
 export function recoveryMessage(recovery: PlacementRecovery): CofreError {
   if (recovery.leftovers.length > 0) {
-    return new CofreError('restore.recovered.leftovers', { params: { path: recovery.base, folders: recovery.leftovers.join(', ') }, detail: recovery.problems.join('\n') || undefined });
+    return new CofreError('restore.recovered.leftovers', { params: { path: recovery.base, folders: listFolders(recovery.leftovers) }, detail: recovery.problems.join('\n') || undefined });
   }
   return new CofreError('restore.recovered.rolledBack', { params: { path: recovery.base, count: recovery.returned } });
+}
+
+/** At most five folders by name (the list starts with the replaced-files folder when it is one). */
+function listFolders(folders: string[]): string {
+  return folders.slice(0, 5).join(', ') + (folders.length > 5 ? ', …' : '');
 }
