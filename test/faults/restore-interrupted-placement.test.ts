@@ -129,6 +129,7 @@ describe('a restore killed while moving files into place is rolled back on the n
     // A second start finds nothing more to do and says nothing more.
     expect((await history()).filter((r) => r.trigger === 'recovery')).toHaveLength(1);
     recordFigure('faults', { name: 'restore placement killed (kill -9) mid-move, 8,000 files: rolled back on start', injected: 1, survived: 1, filesMovedBeforeKill: done, recoveryMs });
+    recordFigure('hardening', { name: 'restore: kill -9 mid-placement rolled back on start', kind: 'fault', tried: 1, held: 1 });
   }, 240_000);
 
   it('when a step cannot be undone, the message names the folder holding the copies', async () => {
@@ -151,5 +152,6 @@ describe('a restore killed while moving files into place is rolled back on the n
     // The original of that file is where the message says.
     expect(await readFile(join(layout.replacedFolder, 'Planilhas', folder, name), 'utf8')).toMatch(/^atual/);
     recordFigure('faults', { name: 'restore placement killed mid-move, undo blocked: leftovers named', injected: 1, survived: 1 });
+    recordFigure('hardening', { name: 'restore: undo blocked after kill -9, leftovers named', kind: 'fault', tried: 1, held: 1 });
   }, 120_000);
 });

@@ -80,6 +80,7 @@ describe.each(versions)('a full local disk during restore (restic $label)', ({ l
     expect(await hashTree(vol)).toEqual(before);
     expect((await readdir(vol)).filter((n) => n.startsWith('.cofre-staging-'))).toEqual([]);
     recordFigure('faults', { name: `restore: local disk full mid-restore (restic ${label}) reported as local`, injected: 1, survived: 1 });
+    recordFigure('hardening', { name: `restore: local disk full mid-restore (restic ${label}) is this computer's`, kind: 'fault', tried: 1, held: 1 });
   }, 120_000);
 
   it('the up-front space refusal says the local disk too, not the server', async () => {
