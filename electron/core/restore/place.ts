@@ -206,9 +206,15 @@ export async function placeRestored(options: PlaceOptions): Promise<RestoreRepor
   // Carry out the plan; from here on every change is journaled (in memory, and on disk before it
   // happens) so it can be undone, here on failure or by the next start after a kill.
   const journal: Undo[] = [];
-  const onDisk = options.journal && steps.length > 0
-    ? await PlacementJournal.open(options.journal.dir, { ...options.journal.header, base: options.root ?? options.replacedBase, replacedFolder: options.replacedFolder })
-    : undefined;
+  let onDisk: PlacementJournal | undefined;
+  try {
+    onDisk = options.journal && steps.length > 0
+      ? await PlacementJournal.open(options.journal.dir, { ...options.journal.header, base: options.root ?? options.replacedBase, replacedFolder: options.replacedFolder })
+      : undefined;
+  } catch (error) {
+    // Without a durable journal a kill could not be undone: nothing is moved.
+    throw new CofreError('restore.error.placeFailed', { params: { path: options.items[0]?.dest ?? '' }, detail: `journal: ${(error as Error).message}` });
+  }
   const root = options.root;
   const guard = async (target: string) => {
     if (root !== undefined) await assertNoLinkOnTheWay(root, target);
@@ -259,7 +265,7 @@ export async function placeRestored(options: PlaceOptions): Promise<RestoreRepor
   } catch (error) {
     const leftovers = await undo(journal, { root, replacedFolder: options.replacedFolder });
     await onDisk?.remove();
-    if (options.signal?.aborted) throw CofreError.fromCause('cancelled');
+    if (options.signal?.aborted && leftovers.folders.length === 0) throw CofreError.fromCause('cancelled');
     throw placementError(error, current, leftovers);
   }
   await onDisk?.remove();

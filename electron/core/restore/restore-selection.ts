@@ -293,7 +293,8 @@ export async function restoreSelection(
     });
     return { ...report, destination: base };
   } catch (error) {
-    if (options.signal?.aborted && !(error instanceof CofreError && error.failure === 'cancelled')) throw CofreError.fromCause('cancelled');
+    // A cancel that left copies behind keeps the message that names them.
+    if (options.signal?.aborted && !(error instanceof CofreError && (error.failure === 'cancelled' || error.code === 'restore.error.undoIncomplete'))) throw CofreError.fromCause('cancelled');
     throw error;
   } finally {
     await rm(staging, { recursive: true, force: true, maxRetries: 3 });
