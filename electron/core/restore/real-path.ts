@@ -22,6 +22,8 @@ export async function resolveReal(p: string, paths: path.PlatformPath = path): P
       const code = (error as NodeJS.ErrnoException).code;
       // A dangling link is followed by the kernel on write: its target decides, so refuse to guess.
       if (code === 'ENOENT' && (await isLink(dir))) throw new CofreError('restore.error.linkInWay', { params: { path: dir } });
+      // A folder this user may not even look into cannot receive the restore either.
+      if (code === 'EACCES' || code === 'EPERM') throw new CofreError('restore.error.stagingFailed', { params: { path: dir }, detail: (error as Error).message });
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       if (paths.dirname(dir) === dir) return paths.join(dir, ...rest.reverse());
       rest.push(paths.basename(dir));
