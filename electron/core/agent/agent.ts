@@ -24,6 +24,7 @@ import { Operations } from './operations.js';
 import { Catalog } from './catalog.js';
 import { checkHistoryFile, historyFileName, prepareDataDir } from '../history/data-dir.js';
 import { handlersFor, type Handlers } from './handlers.js';
+import { recoverInterruptedRestores } from '../restore/startup-recovery.js';
 
 export interface AgentOptions {
   configPath: string;
@@ -175,6 +176,7 @@ export class Agent implements ApiHost {
     };
     (context as { operations: Operations }).operations = new Operations(context, join(options.dataDir, historyFileName));
     (context as { catalog: Catalog }).catalog = new Catalog(context, join(options.cacheDir, 'index.sqlite'));
+    await recoverInterruptedRestores({ dataDir: options.dataDir, history: context.operations.history, log, locale: prefs.language });
     agent = new Agent(context);
     context.setHandlersEmitter((event) => agent.emit(event));
     context.operations.wireQueue();

@@ -13,6 +13,7 @@ import { defaultRetryPolicy, type JobHandle, type JobInfo, type JobOutcome, type
 import { retentionToFlags, sourceMissingWarning } from '../restic/index.js';
 import type { BackupProgress, BackupResult, BackupSummary } from '../restic/types.js';
 import { restoreSelection } from '../restore/restore-selection.js';
+import { restoreJournalDir } from '../restore/placement-journal.js';
 import type { RestoreReport } from '../restore/place.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { taskKey, type DueTask } from '../schedule/due.js';
@@ -214,7 +215,7 @@ export class Operations {
       run: async ({ signal, progress }) => {
         const engine = await this.ctx.engines.forRepo(repo);
         const report = await restoreSelection(
-          { index: this.ctx.catalog.index, source: engine },
+          { index: this.ctx.catalog.index, source: engine, journal: { dir: restoreJournalDir(this.ctx.options.dataDir), repoId: repo.id } },
           { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
           { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress },
         );
