@@ -181,7 +181,7 @@ export async function buildFleetReport(fleet: FleetFile, options: ReportOptions,
   const read = await mapBounded(repositories, deps.concurrency ?? 4, async (repo) => {
     const started = Date.now();
     try {
-      const result = await readRepository(repo, keep, options.refresh ?? false, deps);
+      const result = await readRepository(repo, keep, options.refresh ?? false, { unreachableGiveUpMs: fleet.defaults.unreachableAfterSeconds * 1000, ...deps });
       return { repo, groups: result.groups, source: result.source, error: null, ms: Date.now() - started };
     } catch (error) {
       return { repo, groups: null, source: 'none' as const, error: failureOf(error), ms: Date.now() - started };
@@ -202,7 +202,8 @@ export async function buildFleetReport(fleet: FleetFile, options: ReportOptions,
       readable: r.error === null,
       cause: r.error?.cause ?? null,
       message: payload?.message ?? null,
-      action: payload?.action ?? null,
+      // A reference of the fleet file that points nowhere is fixed in the fleet file, not in Cofre's settings.
+      action: payload && r.error?.error.code.startsWith('fleet.') ? t('fleet.fixFleetFile', { file: options.file }, locale) : payload?.action ?? null,
       snapshotCount: repoMachines.reduce((sum, m) => sum + m.snapshotCount, 0),
       source: r.source,
       durationMs: r.ms,
