@@ -242,7 +242,7 @@ describe('fleet audit against the real rest-server behind nginx', () => {
     expect(run.code, run.err).toBe(0);
     const html = await readFile(out, 'utf8');
     expect(html).not.toMatch(/https?:\/\//);
-    expect(html).not.toMatch(/<script|<link|\ssrc=|url\(|@import/i);
+    expect(html).not.toMatch(/<script|<link|<[a-z]+[^>]*\s(src|href)=|url\(|@import/i);
     expect(html).not.toContain(hostileHost);
     expect(html).toContain('&#60;script&#62;alert(&#34;pc&#34;)&#60;/script&#62;&#38;x');
     expect(html).toContain('<svg class="spark"');
@@ -325,6 +325,20 @@ describe('fleet audit against the real rest-server behind nginx', () => {
       await agent.shutdown(5_000);
     }
   }, 120_000);
+
+  it('neither the log nor the fleet cache holds a secret (the cache holds no address either)', async () => {
+    const log = await readFile(join(dir, 'cofre', 'logs', 'cofre.log'), 'utf8');
+    expect(log).toContain('fleet[obras]');
+    noSecretIn(log);
+    const cacheDir = join(dir, 'cofre', 'cache', 'fleet');
+    const files = await readdir(cacheDir);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      const text = await readFile(join(cacheDir, file), 'utf8');
+      noSecretIn(text);
+      expect(text).not.toContain('localhost');
+    }
+  });
 
   it('is for technicians only, and a broken fleet file names the field', async () => {
     const policy = join(dir, 'policy.json');
