@@ -296,6 +296,12 @@ describe('fleet audit against the real rest-server behind nginx', () => {
     const second = await buildFleetReport(file, { file: fleetFile }, deps);
     expect(second.repositories.map((r) => r.source)).toEqual(['cache', 'cache']);
     expect(second.machines).toEqual(first.machines);
+    // A new snapshot: fetched alone by id (`restic snapshots <id>`), the same flags on every version.
+    await backup(restic18, 'financeiro', join(dir, 'src', 'docs'), { host: `pc-fin-${_label}`, tags: ['plan:documentos'], at: new Date() });
+    const third = await buildFleetReport(file, { file: fleetFile }, deps);
+    expect(third.repositories.map((r) => r.source)).toEqual(['incremental', 'cache']);
+    expect(third.machines.find((m) => m.host === `pc-fin-${_label}`)).toMatchObject({ state: 'ok', snapshotCount: 1 });
+    expect(third.machines).toHaveLength(first.machines.length + 1);
   }, 120_000);
 
   it('the technician screen\'s method reads <config dir>/fleet.json, with the password in Cofre\'s secret store', async () => {

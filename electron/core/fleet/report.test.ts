@@ -53,7 +53,7 @@ describe('fleet report rows', () => {
 
   it('the summary line says what needs attention, in the user\'s language', () => {
     const counts = { repositories: 3, unreadable: 1, machines: 40, ok: 37, late: 1, overdue: 1, never: 1, alerts: 0 };
-    expect(summarize(counts, 'pt-BR')).toBe('2 de 40 máquinas vencidas ou sem nenhum backup, 1 atrasadas; 1 repositório não pôde ser lido');
+    expect(summarize(counts, 'pt-BR')).toBe('2 de 40 máquinas vencidas ou sem nenhum backup; 1 atrasada; 1 repositório não pôde ser lido');
     expect(summarize({ ...counts, unreadable: 0, late: 0, overdue: 0, never: 0, ok: 40 }, 'en')).toBe('40 machines, all up to date');
   });
 });

@@ -149,10 +149,10 @@ function countInto(counts: FleetCounts, machines: readonly FleetMachine[], repos
 
 export function summarize(totals: FleetCounts, locale: Locale): string {
   const parts: string[] = [];
-  const late = totals.overdue + totals.never;
-  parts.push(late === 0 && totals.late === 0
-    ? tPlural('fleet.summary.allOk', totals.machines, {}, locale)
-    : t('fleet.summary.states', { overdue: late, late: totals.late, machines: totals.machines }, locale));
+  const bad = totals.overdue + totals.never;
+  if (bad > 0) parts.push(tPlural('fleet.summary.bad', bad, { machines: totals.machines }, locale));
+  if (totals.late > 0) parts.push(tPlural('fleet.summary.late', totals.late, {}, locale));
+  if (bad === 0 && totals.late === 0) parts.push(tPlural('fleet.summary.allOk', totals.machines, {}, locale));
   if (totals.unreadable > 0) parts.push(tPlural('fleet.summary.unreadable', totals.unreadable, {}, locale));
   if (totals.alerts > 0) parts.push(tPlural('fleet.summary.alerts', totals.alerts, {}, locale));
   return parts.join('; ');
