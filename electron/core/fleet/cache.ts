@@ -1,7 +1,7 @@
 // The per-repository snapshot cache of the fleet audit. Snapshots are immutable, so what was read
 // of one stays true: a warm run only asks restic for the list of snapshot ids and reads the new
 // ones. Holds hostnames, plan ids, times and counts; never a path, a URI or a secret.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Groups, SnapshotGroup } from './groups.js';
@@ -45,7 +45,8 @@ export async function writeCache(file: string, keep: number, groups: Groups): Pr
   const dir = join(file, '..');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const body: CacheFile = { version: CACHE_VERSION, keep, groups: [...groups.values()] };
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Two reports may run at once (the technician screen and a cron job): each writes its own temp file.
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
   await rename(tmp, file);
 }
