@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../electron/core/agent/agent.js';
-import { buildFleetReport, parseFleetFile, type FleetReport } from '../../electron/core/fleet/index.js';
+import { buildFleetReport, fleetReportSchema, parseFleetFile, type FleetReport } from '../../electron/core/fleet/index.js';
 import { hashTechnicianPassword } from '../../electron/core/policy/technician.js';
 import { MemorySecretStore } from '../../electron/core/secrets/secret-store.js';
 import {
@@ -142,6 +142,8 @@ describe('fleet audit against the real rest-server behind nginx', () => {
     expect(run.code, run.err).toBe(0);
     noSecretIn(run.out + run.err);
     cold = JSON.parse(run.out) as FleetReport;
+    // What the technician screen is built on: the contract's output schema.
+    expect(fleetReportSchema.safeParse(cold).success).toBe(true);
     const machine = (host: string) => cold.machines.find((m) => m.host === host)!;
 
     expect(machine('pc-fin-02')).toMatchObject({ state: 'overdue', color: 'red', department: 'Financeiro', plan: 'documentos', createdBy: 'pc-fin-02' });
