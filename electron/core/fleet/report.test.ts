@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSnapshot, type Groups } from './groups.js';
+import { addSnapshot, removeSnapshots, type Groups } from './groups.js';
 import { alertsFor, machinesOf, summarize } from './report.js';
 import { fleetDefaultsSchema, fleetRepositorySchema } from './schema.js';
 
@@ -55,5 +55,15 @@ describe('fleet report rows', () => {
     const counts = { repositories: 3, unreadable: 1, machines: 40, ok: 37, late: 1, overdue: 1, never: 1, alerts: 0 };
     expect(summarize(counts, 'pt-BR')).toBe('2 de 40 máquinas vencidas ou sem nenhum backup; 1 atrasada; 1 repositório não pôde ser lido');
     expect(summarize({ ...counts, unreadable: 0, late: 0, overdue: 0, never: 0, ok: 40 }, 'en')).toBe('40 machines, all up to date');
+  });
+
+  it('a forgotten snapshot older than the kept ones is dropped in place; a kept one asks for a new listing', () => {
+    const groups = groupsOf(Array.from({ length: 8 }, (_, i) => ({ host: 'pc', plan: null, hoursAgo: 80 - i * 10 })), 5);
+    const group = [...groups.values()][0]!;
+    const oldest = group.ids[0]!;
+    expect(group.recent.map((s) => s.id)).not.toContain(oldest);
+    expect(removeSnapshots(groups, new Set([oldest]))).toBe(true);
+    expect(group.ids).toHaveLength(7);
+    expect(removeSnapshots(groups, new Set([group.recent[0]!.id]))).toBe(false);
   });
 });
