@@ -171,10 +171,9 @@ export class Operations {
       kind,
       trigger,
       run: async ({ signal }) => {
+        // A lock left by a killed restic or agent is cleared by the engine (stale-locks.ts), so a
+        // scheduled check or prune never needs a technician after a crash.
         const engine = await this.ctx.engines.forRepo(repo);
-        // A killed restic or agent leaves a stale lock; `unlock` without --remove-all removes only
-        // those, so a scheduled check or prune never needs a technician after a crash.
-        await engine.unlock({ signal }).catch(() => undefined);
         if (kind === 'check') {
           const readDataSubset = repo.checkPolicy?.readDataSubsetPercent ? `${repo.checkPolicy.readDataSubsetPercent}%` : undefined;
           const result = await engine.check({ readDataSubset, signal });
@@ -236,8 +235,6 @@ export class Operations {
         const repo = this.ctx.repo(plan.repo);
         if (job.attempt === 1) await this.hooks('backup', 'start', plan, repo, {});
         const engine = await this.ctx.engines.forRepo(repo);
-        // A retry follows a transient failure (often a lock): stale locks go first, whatever autoUnlock says.
-        if (job.attempt > 1) await engine.unlock({ signal: job.signal }).catch(() => undefined);
         const request = {
           planId: plan.id,
           instance: this.ctx.config().instance,
@@ -260,7 +257,8 @@ export class Operations {
             if (first) this.ctx.statusChanged();
           },
         };
-        const backup = () => this.withAutoUnlock(repo, engine, job.signal, () => engine.backup(request, options));
+        // A lock met on the way is cleared by the engine when autoUnlock is set or its owner is gone (stale-locks.ts).
+        const backup = () => engine.backup(request, options);
         let result: BackupResult;
         try {
           result = await backup();
@@ -453,7 +451,7 @@ export class Operations {
         let value: ForgetValue;
         try {
           const forget = () => engine.forget({ planId: plan.id, instance: this.ctx.config().instance, retention: flags, signal });
-          const result = await this.withAutoUnlock(repo, engine, signal, forget);
+          const result = await forget();
           if (result.removed.length > 0) this.ctx.catalog.forgotten(repo.id, result.removed);
           value = { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
         } catch (error) {
@@ -497,23 +495,6 @@ export class Operations {
       }
     }
     return retention;
-  }
-
-  /**
-   * Backrest's autoUnlock removes stale locks before an operation. Doing it only when the operation
-   * actually meets a lock keeps that meaning (a stale lock never blocks the run) without paying a
-   * `restic unlock` round trip on every run: no lock, no unlock. `unlock` without --remove-all
-   * removes only stale locks, so a lock held by a live restic still makes the run fail (and retry).
-   */
-  private async withAutoUnlock<T>(repo: Repo, engine: { unlock(o: { signal?: AbortSignal }): Promise<void> }, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(repo.autoUnlock && error instanceof CofreError && error.failure === 'repo-locked') || signal.aborted) throw error;
-      this.ctx.log.info(`repository ${repo.id}: locked; removing stale locks (autoUnlock) and trying again`);
-      await engine.unlock({ signal });
-      return run();
-    }
   }
 
   private async hooks(kind: OperationKind, phase: 'start' | 'success' | 'warning' | 'error', plan: Plan, repo: Repo, extra: Partial<HookVars>): Promise<void> {
