@@ -259,6 +259,15 @@ export class Agent implements ApiHost {
     await this.context.queue.drain(20_000);
   }
 
+  /**
+   * A one-shot command stopped by SIGINT/SIGTERM: running jobs are aborted (restic gets SIGINT and
+   * removes its own lock) and recorded as interrupted, not as a user's cancel.
+   */
+  interrupt(): void {
+    this.context.operations.interrupted = true;
+    this.context.queue.cancelAll();
+  }
+
   async shutdown(timeoutMs: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;

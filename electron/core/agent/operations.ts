@@ -52,6 +52,8 @@ export class Operations {
   /** Forget job id -> history row of the backup it follows. */
   private readonly retentionOf = new Map<string, number>();
   private pausedUntil: Date | null = null;
+  /** Set when a one-shot command was stopped by a signal: its cancelled jobs are recorded as interrupted. */
+  interrupted = false;
   private longLived = false;
   /** Jobs waiting out a transient cause: between queue attempts, or while restic retries by itself. */
   private readonly retrying = new Map<string, { cause: FailureCause; at: number }>();
@@ -346,7 +348,7 @@ export class Operations {
 
     const startedAt = outcome.startedAt ?? outcome.queuedAt;
     const summary = value?.summary;
-    const finishRow = (status: 'success' | 'warning' | 'failure' | 'cancelled', extra: { cause?: FailureCause; message?: string } = {}) => {
+    const finishRow = (status: 'success' | 'warning' | 'failure' | 'cancelled' | 'interrupted', extra: { cause?: FailureCause; message?: string } = {}) => {
       if (historyId === undefined) return;
       this.history.finish(historyId, {
         status,
@@ -360,7 +362,8 @@ export class Operations {
         detail: error?.detail,
       });
     };
-    finishRow(outcome.status);
+    // A signal is not a user's cancel: the attempt did not finish, as after a crash.
+    finishRow(outcome.status === 'cancelled' && this.interrupted ? 'interrupted' : outcome.status);
 
     const plan = job.planId ? this.ctx.config().plans.find((p) => p.id === job.planId) : undefined;
     const repo = plan ? this.ctx.config().repos.find((r) => r.id === plan.repo) : undefined;
