@@ -171,6 +171,31 @@ describe('stale locks, every job kind', () => {
       expect(snapshots).toHaveLength(1);
       await rig.ok('browse', { snapshotId: snapshots[0]!.id, path: tree }, tech);
       held.push('live lock kept');
+
+      // A live backup elsewhere (a shared lock): this backup is made, its retention cannot run.
+      holder.child.kill('SIGINT');
+      await holder.gone;
+      tried += 1;
+      const sharer = await lockHolder(bin, env, 'shared');
+      try {
+        const made = await backupNow(rig, 'docs');
+        expect(made.finished.status).toBe('success');
+        const forget = await rig.finished(made.finished.retentionJobId!, 120_000);
+        expect(forget.error).toMatchObject({ cause: 'repo-locked' });
+        expect(await locksOf(bin, env)).toContainEqual(sharer.lock);
+        // Not "up to date" while old backups cannot be removed.
+        const after = await waitFor(async () => {
+          const s = await rig.ok<AgentStatus>('getStatus', {});
+          return s.plans[0]?.lastCause === 'repo-locked' ? s : undefined;
+        }, 10_000, 'the status to show the locked retention');
+        expect(after.health).not.toBe('ok');
+        expect(after.plans[0]).toMatchObject({ state: 'warning', lastOutcome: 'success', lastCause: 'repo-locked' });
+        held.push('live lock kept, retention locked shows in status');
+      } finally {
+        // restic reading stdin does not wake up for SIGINT; this repository is not used again.
+        sharer.child.kill('SIGKILL');
+        await sharer.gone;
+      }
     } finally {
       holder.child.kill('SIGINT');
       await holder.gone;
