@@ -96,15 +96,21 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       locale: values.lang && isLocale(values.lang) ? values.lang : undefined,
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
     });
+    const commandLocale = values.lang && isLocale(values.lang) ? values.lang : agent.locale;
+    const stop = oneShot.has(command) ? interruptOnSignal(agent, (signal) => io.err(t('signals.interrupted', { signal }, commandLocale))) : null;
     try {
       const repaired = agent.context.dataProblem?.();
       if (repaired && !json) io.err(repaired.message);
       const session = await cliSession(agent, env, values.technician);
-      const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args, env };
+      const ctx: CommandContext = { agent, session, io, json, locale: commandLocale, values, args, env };
       setLocale(ctx.locale);
-      return await commands[command as CommandName](ctx);
+      const code = await commands[command as CommandName](ctx);
+      const signal = stop?.received();
+      return signal ? signalExitCodes[signal] : code;
     } finally {
       await agent.shutdown(15_000);
+      // Only now: until restic is gone, another library's signal hook must not kill the process.
+      stop?.dispose();
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
@@ -510,6 +516,34 @@ function describeRetention(retention: RetentionOutcome, locale: Locale): string 
 
 function more(count: number, locale: Locale): string {
   return count > 0 ? `\n${t('cli.moreResults', { count }, locale)}` : '';
+}
+
+const oneShot: ReadonlySet<string> = new Set(oneShotCommands);
+/** What shells report for a process ended by the signal (128 + its number). */
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * While a one-shot command runs, SIGINT/SIGTERM stop its jobs cleanly (restic gets SIGINT and
+ * removes its lock) instead of killing the process under restic; a second signal exits at once.
+ */
+function interruptOnSignal(agent: Agent, announce: (signal: string) => void): { received(): keyof typeof signalExitCodes | null; dispose(): void } {
+  let received: keyof typeof signalExitCodes | null = null;
+  const onSignal = (signal: keyof typeof signalExitCodes) => {
+    if (received) process.exit(signalExitCodes[received]);
+    received = signal;
+    announce(signal);
+    agent.interrupt();
+  };
+  const listeners = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+  process.on('SIGINT', listeners.SIGINT);
+  process.on('SIGTERM', listeners.SIGTERM);
+  return {
+    received: () => received,
+    dispose: () => {
+      process.off('SIGINT', listeners.SIGINT);
+      process.off('SIGTERM', listeners.SIGTERM);
+    },
+  };
 }
 
 /**

@@ -10,9 +10,9 @@ import { api, isApiMethod, type ApiEvent, type ApiHost, type ApiInput, type ApiM
 import type { Config, Plan, Repo } from '../config/backrest-schema.js';
 import { ConfigStore, defaultConfig } from '../config/store.js';
 import { zodIssuesToProblems, problemToField } from '../config/field-problems.js';
-import { exceedsJsonLimits } from '../json-limits.js';
-import { CofreError, toErrorPayload, type ErrorPayload, type FailureCause } from '../errors.js';
-import { getLocale, setLocale, type Locale } from '../i18n/index.js';
+import { maxReportedProblems, requestExcess } from '../json-limits.js';
+import { CofreError, toErrorPayload, type ErrorPayload, type FailureCause, type FieldProblem } from '../errors.js';
+import { getLocale, setLocale, t, type Locale } from '../i18n/index.js';
 import { JobQueue, type JobInfo, type JobOutcome, type RetryPolicy } from '../jobs/index.js';
 import type { SecretStore } from '../secrets/index.js';
 import { Engines } from './engines.js';
@@ -215,7 +215,9 @@ export class Agent implements ApiHost {
     }
     const def = api[method];
     const invalid = (details: string) => ({ ok: false as const, error: new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details } }).toPayload(locale) });
-    if (exceedsJsonLimits(input)) return invalid('nesting');
+    // The same budget as the HTTP face, before any schema work (IPC hands over objects already built).
+    const excess = requestExcess(input);
+    if (excess) return { ok: false, error: new CofreError(excessMessage[excess.limit], { cause: 'invalid-input', params: { max: excess.max } }).toPayload(locale) };
     let parsed: ReturnType<typeof def.input.safeParse>;
     try {
       parsed = def.input.safeParse(input ?? {});
@@ -225,7 +227,7 @@ export class Agent implements ApiHost {
       return invalid(method);
     }
     if (!parsed.success) {
-      const fields = zodIssuesToProblems(parsed.error, input).map((problem) => problemToField(problem, locale));
+      const fields = cappedFields(zodIssuesToProblems(parsed.error, input), (problem) => problemToField(problem, locale), locale);
       const details = fields.slice(0, 3).map((f) => `${f.path}: ${f.message}`).join('; ');
       return { ok: false, error: new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details }, fields }).toPayload(locale) };
     }
@@ -257,6 +259,15 @@ export class Agent implements ApiHost {
   async onSuspend(): Promise<void> {
     this.context.queue.cancelAll();
     await this.context.queue.drain(20_000);
+  }
+
+  /**
+   * A one-shot command stopped by SIGINT/SIGTERM: running jobs are aborted (restic gets SIGINT and
+   * removes its own lock) and recorded as interrupted, not as a user's cancel.
+   */
+  interrupt(): void {
+    this.context.operations.interrupted = true;
+    this.context.queue.cancelAll();
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
@@ -328,3 +339,13 @@ export function describeUnexpected(error: unknown): string {
 }
 
 export { getLocale };
+
+const excessMessage = { values: 'limits.tooManyValues', depth: 'limits.tooDeep', bytes: 'limits.tooLarge' } as const;
+
+/** At most `maxReportedProblems` entries, the last saying how many more there were (no 27 MB error). */
+function cappedFields<P>(problems: P[], toField: (problem: P) => FieldProblem, locale: Locale): FieldProblem[] {
+  if (problems.length <= maxReportedProblems) return problems.map(toField);
+  const shown = problems.slice(0, maxReportedProblems - 1).map(toField);
+  const rest = problems.length - shown.length;
+  return [...shown, { path: '', message: t(rest === 1 ? 'server.moreProblems.one' : 'server.moreProblems.other', { count: rest }, locale) }];
+}

@@ -4,6 +4,7 @@ import type { Repo } from '../config/backrest-schema.js';
 import { toRepoTarget } from '../config/repo-secrets.js';
 import { CofreError } from '../errors.js';
 import { detectRestic, ResticEngine } from '../restic/index.js';
+import type { StaleLockPolicy } from '../restic/stale-locks.js';
 import type { Capabilities, RepoTarget } from '../restic/types.js';
 import type { SecretStore } from '../secrets/index.js';
 import type { AgentLog } from './log.js';
@@ -31,7 +32,8 @@ export class Engines {
   }
 
   async forRepo(repo: Repo): Promise<ResticEngine> {
-    return this.engineFor(await toRepoTarget(repo, this.deps.secrets, this.deps.env));
+    const staleLocks = { autoUnlock: repo.autoUnlock === true, log: (message: string) => this.deps.log.info(`repository ${repo.id}: ${message}`) };
+    return this.engineFor(await toRepoTarget(repo, this.deps.secrets, this.deps.env), { staleLocks });
   }
 
   /** An engine for a repository being edited in the settings (not saved yet). */
@@ -43,7 +45,7 @@ export class Engines {
     return this.engineFor(await toRepoTarget(draft, this.deps.secrets, this.deps.env), options);
   }
 
-  private async engineFor(target: RepoTarget, extra: { unreachableGiveUpMs?: number } = {}): Promise<ResticEngine> {
+  private async engineFor(target: RepoTarget, extra: { unreachableGiveUpMs?: number; staleLocks?: StaleLockPolicy } = {}): Promise<ResticEngine> {
     this.deps.log.addSecrets([target.password, target.restPassword, ...Object.values(target.env)]);
     const { binary, capabilities } = await this.restic();
     return new ResticEngine({

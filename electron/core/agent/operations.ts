@@ -53,6 +53,8 @@ export class Operations {
   /** Forget job id -> history row of the backup it follows. */
   private readonly retentionOf = new Map<string, number>();
   private pausedUntil: Date | null = null;
+  /** Set when a one-shot command was stopped by a signal: its cancelled jobs are recorded as interrupted. */
+  interrupted = false;
   private longLived = false;
   /** Jobs waiting out a transient cause: between queue attempts, or while restic retries by itself. */
   private readonly retrying = new Map<string, { cause: FailureCause; at: number }>();
@@ -181,10 +183,9 @@ export class Operations {
       kind,
       trigger,
       run: async ({ signal }) => {
+        // A lock left by a killed restic or agent is cleared by the engine (stale-locks.ts), so a
+        // scheduled check or prune never needs a technician after a crash.
         const engine = await this.ctx.engines.forRepo(repo);
-        // A killed restic or agent leaves a stale lock; `unlock` without --remove-all removes only
-        // those, so a scheduled check or prune never needs a technician after a crash.
-        await engine.unlock({ signal }).catch(() => undefined);
         if (kind === 'check') {
           const readDataSubset = repo.checkPolicy?.readDataSubsetPercent ? `${repo.checkPolicy.readDataSubsetPercent}%` : undefined;
           const result = await engine.check({ readDataSubset, signal });
@@ -246,8 +247,6 @@ export class Operations {
         const repo = this.ctx.repo(plan.repo);
         if (job.attempt === 1) await this.hooks('backup', 'start', plan, repo, {});
         const engine = await this.ctx.engines.forRepo(repo);
-        // A retry follows a transient failure (often a lock): stale locks go first, whatever autoUnlock says.
-        if (job.attempt > 1) await engine.unlock({ signal: job.signal }).catch(() => undefined);
         const request = {
           planId: plan.id,
           instance: this.ctx.config().instance,
@@ -270,7 +269,8 @@ export class Operations {
             if (first) this.ctx.statusChanged();
           },
         };
-        const backup = () => this.withAutoUnlock(repo, engine, job.signal, () => engine.backup(request, options));
+        // A lock met on the way is cleared by the engine when autoUnlock is set or its owner is gone (stale-locks.ts).
+        const backup = () => engine.backup(request, options);
         let result: BackupResult;
         try {
           result = await backup();
@@ -358,7 +358,7 @@ export class Operations {
 
     const startedAt = outcome.startedAt ?? outcome.queuedAt;
     const summary = value?.summary;
-    const finishRow = (status: 'success' | 'warning' | 'failure' | 'cancelled', extra: { cause?: FailureCause; message?: string } = {}) => {
+    const finishRow = (status: 'success' | 'warning' | 'failure' | 'cancelled' | 'interrupted', extra: { cause?: FailureCause; message?: string } = {}) => {
       if (historyId === undefined) return;
       this.history.finish(historyId, {
         status,
@@ -372,7 +372,8 @@ export class Operations {
         detail: error?.detail,
       });
     };
-    finishRow(outcome.status);
+    // A signal is not a user's cancel: the attempt did not finish, as after a crash.
+    finishRow(outcome.status === 'cancelled' && this.interrupted ? 'interrupted' : outcome.status);
 
     const plan = job.planId ? this.ctx.config().plans.find((p) => p.id === job.planId) : undefined;
     const repo = plan ? this.ctx.config().repos.find((r) => r.id === plan.repo) : undefined;
@@ -463,7 +464,7 @@ export class Operations {
         let value: ForgetValue;
         try {
           const forget = () => engine.forget({ planId: plan.id, instance: this.ctx.config().instance, retention: flags, signal });
-          const result = await this.withAutoUnlock(repo, engine, signal, forget);
+          const result = await forget();
           if (result.removed.length > 0) this.ctx.catalog.forgotten(repo.id, result.removed);
           value = { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
         } catch (error) {
@@ -507,23 +508,6 @@ export class Operations {
       }
     }
     return retention;
-  }
-
-  /**
-   * Backrest's autoUnlock removes stale locks before an operation. Doing it only when the operation
-   * actually meets a lock keeps that meaning (a stale lock never blocks the run) without paying a
-   * `restic unlock` round trip on every run: no lock, no unlock. `unlock` without --remove-all
-   * removes only stale locks, so a lock held by a live restic still makes the run fail (and retry).
-   */
-  private async withAutoUnlock<T>(repo: Repo, engine: { unlock(o: { signal?: AbortSignal }): Promise<void> }, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(repo.autoUnlock && error instanceof CofreError && error.failure === 'repo-locked') || signal.aborted) throw error;
-      this.ctx.log.info(`repository ${repo.id}: locked; removing stale locks (autoUnlock) and trying again`);
-      await engine.unlock({ signal });
-      return run();
-    }
   }
 
   private async hooks(kind: OperationKind, phase: 'start' | 'success' | 'warning' | 'error', plan: Plan, repo: Repo, extra: Partial<HookVars>): Promise<void> {
