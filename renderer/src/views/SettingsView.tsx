@@ -3,6 +3,7 @@
 // change is reported, never silently overwritten. Policy-managed items are shown locked.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { ApiOutput } from '../../../electron/core/api.js';
+import type { ErrorPayload } from '../../../electron/core/errors.js';
 import type { Config, Plan, Repo } from '../../../electron/core/config/backrest-schema.js';
 import { t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, Spinner, useAction } from '../components/common.js';
@@ -361,12 +362,26 @@ function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; 
         ) : null}
       </div>
       {!isSaved ? <p className="muted small">{t('ui.repo.saveFirst')}</p> : null}
-      {/* The result of Inicializar/Desbloquear/Verificar right under their buttons, where it is seen. */}
-      {[init, unlock, check].map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
-      {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
+      {/* The result of Inicializar/Desbloquear/Verificar right under their buttons, scrolled into
+          view: at tray size the buttons stack and the save bar covers what lies below them. */}
+      <ActionResult note={note} errors={[init, unlock, check]} />
       {test.error ? <ErrorNotice error={test.error} /> : null}
       {result ? <ConnectionResult result={result} /> : null}
       <RepoDiagnostics repo={repo} />
+    </div>
+  );
+}
+
+function ActionResult({ note, errors }: { note: string | null; errors: Array<{ error: ErrorPayload | null; setError: (e: null) => void }> }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = errors.map((a) => a.error);
+  useEffect(() => {
+    if (note || shown.some(Boolean)) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [note, ...shown]);
+  return (
+    <div ref={ref} className="action-result">
+      {errors.map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
+      {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
     </div>
   );
 }
