@@ -25,6 +25,8 @@ test('at 360x520 every Configurações tab is visible and usable; no sideways sc
   await page.getByRole('tab', { name: 'Diagnóstico' }).click();
   await expect(page.getByRole('tab', { name: 'Diagnóstico' })).toHaveAttribute('aria-selected', 'true');
   await page.getByRole('tab', { name: 'Planos' }).click();
+  const planPage = await widths(page, 'html');
+  expect(planPage.scroll, 'the plan list widens the page').toBeLessThanOrEqual(planPage.client);
   const bar = await widths(page, '.save-bar');
   expect(bar.scroll, 'the save bar is cut at the edge').toBeLessThanOrEqual(bar.client);
   await page.screenshot({ path: screenshotPath('settings-plans-360') });
