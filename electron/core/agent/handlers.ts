@@ -8,10 +8,12 @@ import { parseConfig } from '../config/validate.js';
 import { CofreError } from '../errors.js';
 import { t, tPlural, type MessageKey } from '../i18n/index.js';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { expandEnrollment } from '../policy/enrollment.js';
+import type { Enrollment } from '../policy/schema.js';
 import { TechnicianAttempts, technicianAttemptsFile } from '../policy/technician-attempts.js';
 import { verifyTechnicianPassword } from '../policy/technician.js';
-import { lockedChanges, userConfigFromEdit } from '../policy/merge.js';
+import { isLocked, lockedChanges, userConfigFromEdit } from '../policy/merge.js';
 import { describeSchedule } from '../schedule/describe.js';
 import { nextRuns } from '../schedule/next-run.js';
 import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
@@ -56,6 +58,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
         locked: ctx.policy.locked(),
         branding: { organization: policy.branding?.organization ?? null, supportContact: policy.branding?.supportContact ?? null },
         enrollmentTemplate: policy.enrollment?.uriTemplate ?? null,
+        enrollmentDefaults: policy.enrollment ? { planId: policy.enrollment.planId, paths: enrollmentPaths(policy.enrollment, ctx.identity.homeDir), retention: policy.enrollment.retention ?? defaultEnrollmentRetention } : null,
         overdueAfterDays: ctx.policy.overdueAfterDays(),
         preferences: prefs,
         configProblem: ctx.configProblem() ?? ctx.policy.problem,
@@ -315,7 +318,13 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const restPassword = input.restPassword ?? enrollment.restPassword;
       // No guid yet: autoInitialize until the repository's id is known (rememberGuid), as in Backrest.
       const repo: Repo = { id: enrollment.repoId, uri, env: [], flags: [], hooks: [], autoInitialize: true, autoUnlock: true };
-      const paths = input.paths ?? enrollment.paths.map((p) => p.replaceAll('{home}', ctx.identity.homeDir));
+      // What the person changed in the wizard, unless IT locked it (the wizard shows those read-only).
+      const defaultPaths = enrollmentPaths(enrollment, ctx.identity.homeDir);
+      const defaultRetention = enrollment.retention ?? defaultEnrollmentRetention;
+      const lockedHere = (field: string) => isLocked(ctx.policy.policy, `plans.${enrollment.planId}.${field}`);
+      if (input.paths && lockedHere('paths') && !isDeepStrictEqual(input.paths, defaultPaths)) throw new CofreError('error.lockedByPolicy', { detail: `plans.${enrollment.planId}.paths` });
+      if (input.retention && lockedHere('retention') && !isDeepStrictEqual(input.retention, defaultRetention)) throw new CofreError('error.lockedByPolicy', { detail: `plans.${enrollment.planId}.retention` });
+      const paths = input.paths ?? defaultPaths;
       const secrets = { password: input.password, restUsername, restPassword };
       const plan = {
         id: enrollment.planId,
@@ -326,7 +335,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
         hooks: [],
         backup_flags: [],
         schedule: enrollment.schedule ?? { cron: '0 12 * * 1-5', clock: 'CLOCK_LOCAL' as const },
-        retention: enrollment.retention ?? { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } },
+        retention: input.retention ?? defaultRetention,
       };
       const nextFrom = (current: Config): Config => ({
         ...current,
@@ -381,6 +390,13 @@ async function setOrDelete(ctx: AgentContext, key: string, value: string): Promi
  * Backrest records the repository id (`restic cat config`) as `guid`. Once it is known the
  * repository exists, so autoInitialize goes: Backrest refuses a repo with both.
  */
+/** Retention of an enrolled plan when the policy names none: a year (daily for a week, weekly for a month, monthly). */
+const defaultEnrollmentRetention: Retention = { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } };
+
+function enrollmentPaths(enrollment: Enrollment, homeDir: string): string[] {
+  return enrollment.paths.map((p) => p.replaceAll('{home}', homeDir));
+}
+
 async function rememberGuid(ctx: AgentContext, repo: Repo): Promise<void> {
   try {
     const engine = await ctx.engines.forRepo(repo);

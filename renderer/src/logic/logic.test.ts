@@ -3,7 +3,7 @@ import { formToSchedule, scheduleToForm, defaultScheduleForm } from './schedule-
 import { formToRetention, retentionKeepsSomething, retentionToForm, defaultRetentionForm } from './retention-form.js';
 import { baseName, commonFolder, groupByDay, parentPath, splitBreadcrumbs } from './paths.js';
 import { validateCron, validateHttpUrl, validateNewPassword, validatePathList, validateRepoUri, lines } from './validate.js';
-import { addRepoAndPlan, caCertOf, isLocked, newRepo, uniqueId, withCaCert } from './repo-form.js';
+import { addRepoAndPlan, caCertOf, isLocked, newRepo, presetOf, uniqueId, withCaCert } from './repo-form.js';
 import { bannerFor, causeAction, causeText, gaveUpLine, humanizeId, pauseUntil, planLabel, policyBroken, protectionSentence, retryLine } from './status-model.js';
 import type { PlanStatus } from '../../../electron/core/api.js';
 import { parseRoute } from './route.js';
@@ -223,5 +223,18 @@ describe('hook target text', () => {
     expect(hookTargetText('cofre-secret:hook/3f9a0c1b2d4e/actionHealthchecks.webhookUrl', 'pt-BR')).toBe('(guardado com segurança)');
     expect(hookTargetText('cofre-secret:hook/3f9a0c1b2d4e/actionHealthchecks.webhookUrl', 'en')).toBe('(stored securely)');
     expect(hookTargetText('https://hooks.example/ana', 'en')).toBe('https://hooks.example/ana');
+  });
+});
+
+describe('enrollment retention choice', () => {
+  it('recognises a policy retention that is one of the wizard presets, whatever the key order', () => {
+    expect(presetOf({ policyTimeBucketed: { monthly: 12, weekly: 4, daily: 7 } })).toBe('year');
+    expect(presetOf({ policyTimeBucketed: { daily: 30 } })).toBe('month');
+  });
+  it('treats anything else as IT’s own retention', () => {
+    expect(presetOf({ policyTimeBucketed: { daily: 10, monthly: 6 } })).toBeNull();
+    expect(presetOf({ policyTimeBucketed: { daily: 30, keepLastN: 3 } })).toBeNull();
+    expect(presetOf({ policyKeepLastN: 30 })).toBeNull();
+    expect(presetOf(null)).toBeNull();
   });
 });
