@@ -16,6 +16,7 @@ import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { capProblems, minTokenLength, startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
+import { backupRetryFromEnv } from './backup-retry-env.js';
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2, warning: 3 } as const;
 
@@ -92,6 +93,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       resticBinary: values.restic ?? env.COFRE_RESTIC,
       locale: values.lang && isLocale(values.lang) ? values.lang : undefined,
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
+      ...backupRetryFromEnv(env.COFRE_BACKUP_RETRY),
     });
     try {
       const repaired = agent.context.dataProblem?.();

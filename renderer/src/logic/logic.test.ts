@@ -149,6 +149,13 @@ describe('status model', () => {
     expect(bannerFor(late, appInfo)).toMatchObject({ tone: 'overdue', title: 'ui.health.overdue' });
   });
 
+  it('after the last attempt no longer promises an automatic retry', () => {
+    const gaveUp = { ...status({ health: 'failed', cause: 'server-unreachable' }), plans: [{ state: 'failed', lastCause: 'server-unreachable', gaveUpAfterAttempts: 5, running: null }] } as unknown as AgentStatus;
+    expect(bannerFor(gaveUp, appInfo)).toMatchObject({ cause: 'cause.server-unreachable', action: 'ui.status.gaveUpAction' });
+    const oneFailure = { ...status({ health: 'failed', cause: 'server-unreachable' }), plans: [{ state: 'failed', lastCause: 'server-unreachable', running: null }] } as unknown as AgentStatus;
+    expect(bannerFor(oneFailure, appInfo)).toMatchObject({ action: 'cause.server-unreachable.action' });
+  });
+
   it('says why a running backup is waiting', () => {
     expect(bannerFor(status({ health: 'running', cause: 'server-unreachable' }), appInfo)).toEqual({
       tone: 'running', title: 'ui.health.running', cause: 'cause.server-unreachable', action: 'cause.server-unreachable.action', causeCode: 'server-unreachable',
