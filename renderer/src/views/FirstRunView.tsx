@@ -6,6 +6,7 @@ import type { ApiOutput } from '../../../electron/core/api.js';
 import { getLocale, t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, useAction } from '../components/common.js';
 import { navigate } from '../components/route.js';
+import { RestCredentialsFieldset } from '../components/RestCredentialsFieldset.js';
 import { addRepoAndPlan, isLocked, newRepo, presetOf, retentionPresets, uniqueId, type RetentionPreset } from '../logic/repo-form.js';
 import { lines, validateNewPassword, validatePathList, validateRepoUri, isAbsolutePath } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
@@ -110,14 +111,7 @@ function ServerSetup({ local }: { local: boolean }) {
       </Field>
       {!local ? (
         <>
-          <div className="row gap-m wrap">
-            <Field label={t('ui.repo.restUser')}>
-              {(p) => <input {...p} type="text" autoComplete="off" value={restUser} onChange={(e) => setRestUser(e.target.value)} />}
-            </Field>
-            <Field label={t('ui.repo.restPassword')}>
-              {(p) => <input {...p} type="password" autoComplete="new-password" value={restPassword} onChange={(e) => setRestPassword(e.target.value)} />}
-            </Field>
-          </div>
+          <RestCredentialsFieldset user={restUser} onUser={setRestUser} password={restPassword} onPassword={setRestPassword} />
           <Field label={t('ui.repo.caCert')} hint={t('ui.repo.caCertHint')}>
             {(p) => <input {...p} type="text" className="mono" value={caCert} onChange={(e) => setCaCert(e.target.value)} />}
           </Field>
@@ -185,14 +179,7 @@ function EnrollSetup() {
       <h2 className="card-title">{t('ui.firstRun.enroll')}</h2>
       <p className="muted small">{t('ui.firstRun.enrollHelp')}</p>
       <p className="mono preview-uri">{preview}</p>
-      <div className="row gap-m wrap">
-        <Field label={t('ui.repo.restUser')}>
-          {(p) => <input {...p} type="text" autoComplete="off" value={restUser} onChange={(e) => setRestUser(e.target.value)} />}
-        </Field>
-        <Field label={t('ui.repo.restPassword')}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={restPassword} onChange={(e) => setRestPassword(e.target.value)} />}
-        </Field>
-      </div>
+      <RestCredentialsFieldset user={restUser} onUser={setRestUser} password={restPassword} onPassword={setRestPassword} />
       <Field label={t('ui.repo.password')} hint={t('ui.firstRun.enrollPasswordHint')}>
         {(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
       </Field>

@@ -7,6 +7,7 @@ import type { ErrorPayload } from '../../../electron/core/errors.js';
 import type { Config, Plan, Repo } from '../../../electron/core/config/backrest-schema.js';
 import { t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, Spinner, useAction } from '../components/common.js';
+import { RestCredentialsFieldset } from '../components/RestCredentialsFieldset.js';
 import { caCertOf, isLocked, newPlan, newRepo, uniqueId, withCaCert } from '../logic/repo-form.js';
 import { lines, validateId, validatePathList, validateRepoUri } from '../logic/validate.js';
 import { planLabel, policyBroken } from '../logic/status-model.js';
@@ -342,14 +343,14 @@ function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; 
         <Field label={t('ui.repo.uri')} hint={t('ui.repo.uriHint')} problem={uriProblem ? t(uriProblem) : null}>
           {(p) => <input {...p} type="text" className="mono" value={repo.uri} placeholder="rest:https://backup.exemplo.gov.br/financeiro" onChange={(e) => update({ ...repo, uri: e.target.value })} />}
         </Field>
-        <div className="row gap-m wrap">
-          <Field label={t('ui.repo.restUser')}>
-            {(p) => <input {...p} type="text" autoComplete="off" value={mine.restUsername ?? stored?.restUsername ?? ''} onChange={(e) => setSecret({ restUsername: e.target.value })} />}
-          </Field>
-          <Field label={t('ui.repo.restPassword')} hint={stored?.restPassword && !mine.restPassword ? t('ui.repo.secretStored') : null}>
-            {(p) => <input {...p} type="password" autoComplete="new-password" value={mine.restPassword ?? ''} placeholder={stored?.restPassword ? '••••••••' : ''} onChange={(e) => setSecret({ restPassword: e.target.value })} />}
-          </Field>
-        </div>
+        <RestCredentialsFieldset
+          user={mine.restUsername ?? stored?.restUsername ?? ''}
+          onUser={(restUsername) => setSecret({ restUsername })}
+          password={mine.restPassword ?? ''}
+          onPassword={(restPassword) => setSecret({ restPassword })}
+          passwordHint={stored?.restPassword && !mine.restPassword ? t('ui.repo.secretStored') : null}
+          passwordPlaceholder={stored?.restPassword ? '••••••••' : ''}
+        />
         <Field label={t('ui.repo.password')} hint={stored?.password && !mine.password ? t('ui.repo.secretStored') : t('ui.repo.passwordHint')}>
           {(p) => <input {...p} type="password" autoComplete="new-password" value={mine.password ?? ''} placeholder={stored?.password ? '••••••••' : ''} onChange={(e) => setSecret({ password: e.target.value })} />}
         </Field>
