@@ -176,6 +176,9 @@ test('two plans: each "Fazer backup agora" names its plan, plans show their labe
   await expect(page.getByRole('heading', { level: 2, name: 'p', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Fazer backup agora de Documentos da Secretaria' })).toHaveCount(1);
   await expect(page.getByRole('button', { name: 'Fazer backup agora de Financeiro 2024' })).toHaveCount(1);
+  // The test's API session is the technician; this window is not (sessions are per tab, never shared).
+  await expect(page.getByRole('button', { name: /^Renomear / })).toHaveCount(0);
+  expect((await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('cofre.session')))).toMatch(/^[0-9a-f]{32}$/);
 
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Pular para o conteúdo' });
