@@ -322,8 +322,6 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const defaultPaths = enrollmentPaths(enrollment, ctx.identity.homeDir);
       const defaultRetention = enrollment.retention ?? defaultEnrollmentRetention;
       const lockedHere = (field: string) => isLocked(ctx.policy.policy, `plans.${enrollment.planId}.${field}`);
-      if (input.paths && lockedHere('paths') && !isDeepStrictEqual(input.paths, defaultPaths)) throw new CofreError('error.lockedByPolicy', { detail: `plans.${enrollment.planId}.paths` });
-      if (input.retention && lockedHere('retention') && !isDeepStrictEqual(input.retention, defaultRetention)) throw new CofreError('error.lockedByPolicy', { detail: `plans.${enrollment.planId}.retention` });
       const paths = input.paths ?? defaultPaths;
       const secrets = { password: input.password, restUsername, restPassword };
       const plan = {
@@ -352,6 +350,10 @@ export function handlersFor(ctx: AgentContext): Handlers {
         const after = ctx.policy.effective(nextFrom(ctx.configStore.get())).config;
         const changedLocks = lockedChanges(before, { ...after, modno: before.modno }, ctx.policy.policy);
         if (changedLocks.length > 0) throw new CofreError('error.lockedByPolicy', { detail: changedLocks.join(', ') });
+      }
+      // A fresh machine has nothing to compare with: the wizard's own changes are checked against IT's locks here.
+      for (const [field, given, preset] of [['paths', input.paths, defaultPaths], ['retention', input.retention, defaultRetention]] as const) {
+        if (given && lockedHere(field) && !isDeepStrictEqual(given, preset)) throw new CofreError('error.lockedByPolicy', { detail: `plans.${enrollment.planId}.${field}` });
       }
       const result = await testConnection(ctx, repo, secrets);
       if (!result.ok && result.cause !== 'no-repository') {
