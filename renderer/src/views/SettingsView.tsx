@@ -405,7 +405,10 @@ function ActionResult({ note, errors }: { note: string | null; errors: Array<{ e
   }, [note, ...shown]);
   return (
     <div ref={ref} className="action-result">
-      {errors.map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
+      {errors.map((a, i) => (a.error ? (
+        // These buttons run once: "Cofre will try again automatically" (the job wording) is not true here.
+        <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} action={a.error.cause === 'server-unreachable' ? t('ui.repo.unreachableAction') : undefined} />
+      ) : null))}
       {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
     </div>
   );

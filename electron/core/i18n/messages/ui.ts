@@ -491,6 +491,7 @@ const en = {
   'ui.plan.techId': 'Technical id: {id}',
   'ui.firstRun.keep.policy': 'As defined by IT: {retention}',
   'ui.firstRun.lockedByIt': 'Defined by IT; it cannot be changed here.',
+  'ui.repo.unreachableAction': 'Check the network connection and the repository address, then click again.',
   'ui.status.gaveUpAction': 'Cofre will not try again on its own before the next scheduled backup. Once the problem is solved, use “Back up now”.',
 } as const;
 
@@ -987,6 +988,7 @@ export const uiMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, strin
     'ui.plan.techId': 'Identificador técnico: {id}',
     'ui.firstRun.keep.policy': 'Como definido pelo técnico: {retention}',
     'ui.firstRun.lockedByIt': 'Definido pelo técnico; não pode ser mudado aqui.',
+    'ui.repo.unreachableAction': 'Verifique a conexão de rede e o endereço do repositório e clique de novo.',
     'ui.status.gaveUpAction': 'O Cofre não vai tentar de novo sozinho antes do próximo backup agendado. Quando o problema for resolvido, use “Fazer backup agora”.',
   },
 };
