@@ -250,3 +250,20 @@ test('at tray size two search results in folders that differ late still show whe
   await page.mouse.wheel(0, 200);
   await page.screenshot({ path: screenshotPath('restore-search-paths-tray') });
 });
+
+test('new backups are indexed in the background, before anyone searches', async ({ page, cofre }) => {
+  await writeFile(join(cofre.documents, 'Relatório anual.odt'), 'relatório\n');
+  await cofre.api('importBackrest', { content: cofre.backrestConfig() });
+  await cofre.backup('documentos');
+  await writeFile(join(cofre.documents, 'Relatório anual.odt'), 'relatório, revisto\n');
+  await cofre.backup('documentos');
+  // Nobody opened Restaurar or searched: the index still catches up with both backups by itself.
+  await expect.poll(() => cofre.api<{ indexed: number; total: number; running: boolean }>('indexStatus', {}), { timeout: 90_000 }).toEqual({ indexed: 2, total: 2, running: false });
+
+  await openRestore(page, cofre);
+  await page.getByRole('checkbox', { name: 'Em todos os backups' }).check();
+  await page.getByRole('searchbox', { name: 'Pesquisar arquivos' }).fill('relatório');
+  await page.getByRole('button', { name: 'Pesquisar', exact: true }).click();
+  await expect(page.getByText('1 arquivo encontrado')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Preparando a busca/)).toHaveCount(0);
+});
