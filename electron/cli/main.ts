@@ -18,6 +18,7 @@ import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatu
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
 import { writeSecretFile } from './secret-file.js';
 import { fleetCommand, fleetOptionSpec, FleetUsageError } from './fleet.js';
+import { backupRetryFromEnv } from './backup-retry-env.js';
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2, warning: 3 } as const;
 
@@ -95,6 +96,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       resticBinary: values.restic ?? env.COFRE_RESTIC,
       locale: values.lang && isLocale(values.lang) ? values.lang : undefined,
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
+      ...backupRetryFromEnv(env.COFRE_BACKUP_RETRY),
     });
     const commandLocale = values.lang && isLocale(values.lang) ? values.lang : agent.locale;
     const stop = oneShot.has(command) ? interruptOnSignal(agent, (signal) => io.err(t('signals.interrupted', { signal }, commandLocale))) : null;

@@ -236,6 +236,8 @@ export const appInfoSchema = z.object({
   locked: z.array(z.string()),
   branding: z.object({ organization: z.string().nullable(), supportContact: z.string().nullable() }),
   enrollmentTemplate: z.string().nullable(),
+  /** What enrolling sets up, so the wizard can show it before anything is saved: folders ({home} expanded) and retention. */
+  enrollmentDefaults: z.object({ planId: z.string(), paths: z.array(z.string()), retention: retentionSchema }).nullable().optional(),
   /** Days without a successful backup before a plan counts as overdue (machine policy, default 3). */
   overdueAfterDays: z.number(),
   preferences: preferencesSchema,
@@ -475,7 +477,14 @@ export const api = {
     access: 'technician',
   }),
   enroll: method({
-    input: z.object({ password: z.string().max(1024).optional(), restUsername: z.string().max(256).optional(), restPassword: z.string().max(1024).optional(), paths: z.array(absolutePath).max(100).optional() }).strict(),
+    input: z.object({
+      password: z.string().max(1024).optional(),
+      restUsername: z.string().max(256).optional(),
+      restPassword: z.string().max(1024).optional(),
+      paths: z.array(absolutePath).max(100).optional(),
+      /** How long to keep backups, as the person chose in the wizard; refused when the policy locks it. */
+      retention: retentionSchema.optional(),
+    }).strict(),
     output: z.object({ repoId: z.string(), planId: z.string(), uri: z.string() }),
     access: 'user',
   }),

@@ -43,6 +43,8 @@ export interface AgentOptions {
   logEcho?: (line: string) => void;
   /** Retry policy for transient failures of scheduled and manual backups. */
   retry?: RetryPolicy;
+  /** How long restic may wait for an unreachable server within one job attempt (default 120 s). */
+  unreachableGiveUpMs?: number;
   clock?: { now(): Date };
   version?: string;
 }
@@ -118,7 +120,7 @@ export class Agent implements ApiHost {
     }
 
     const policy = await PolicyState.load(options.policyPath, log);
-    const engines = new Engines({ resticBinary: options.resticBinary ?? env.COFRE_RESTIC ?? 'restic', cacheDir: join(options.cacheDir, 'restic'), secrets: options.secrets, log, env });
+    const engines = new Engines({ resticBinary: options.resticBinary ?? env.COFRE_RESTIC ?? 'restic', cacheDir: join(options.cacheDir, 'restic'), secrets: options.secrets, log, env, ...(options.unreachableGiveUpMs ? { unreachableGiveUpMs: options.unreachableGiveUpMs } : {}) });
     const queue = new JobQueue({
       lockDir: join(options.dataDir, 'locks'),
       onUnexpectedError: (error, job) => log.error(`job ${job.kind} ${job.planId ?? job.repoId}: ${describeUnexpected(error)}`),

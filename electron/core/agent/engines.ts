@@ -19,7 +19,7 @@ export class Engines {
   private detected: Promise<{ binary: string; capabilities: Capabilities }> | undefined;
 
   constructor(
-    private readonly deps: { resticBinary: string; cacheDir: string; secrets: SecretStore; log: AgentLog; env?: NodeJS.ProcessEnv },
+    private readonly deps: { resticBinary: string; cacheDir: string; secrets: SecretStore; log: AgentLog; env?: NodeJS.ProcessEnv; unreachableGiveUpMs?: number },
   ) {}
 
   /** restic's version and capabilities; a missing binary is a translated 'restic-missing' failure. */
@@ -53,6 +53,7 @@ export class Engines {
       capabilities,
       repo: target,
       cacheDir: this.deps.cacheDir,
+      ...(this.deps.unreachableGiveUpMs ? { unreachableGiveUpMs: this.deps.unreachableGiveUpMs } : {}),
       ...extra,
       log: (entry) => this.deps.log.write(entry.level, `restic[${target.id}]: ${entry.message}`),
     });

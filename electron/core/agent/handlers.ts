@@ -8,10 +8,12 @@ import { parseConfig } from '../config/validate.js';
 import { CofreError } from '../errors.js';
 import { t, tPlural, type MessageKey } from '../i18n/index.js';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { expandEnrollment } from '../policy/enrollment.js';
+import type { Enrollment } from '../policy/schema.js';
 import { TechnicianAttempts, technicianAttemptsFile } from '../policy/technician-attempts.js';
 import { verifyTechnicianPassword } from '../policy/technician.js';
-import { lockedChanges, userConfigFromEdit } from '../policy/merge.js';
+import { isLocked, lockedChanges, userConfigFromEdit } from '../policy/merge.js';
 import { describeSchedule } from '../schedule/describe.js';
 import { nextRuns } from '../schedule/next-run.js';
 import { repoEnvKey, repoPasswordKey } from '../secrets/index.js';
@@ -57,6 +59,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
         locked: ctx.policy.locked(),
         branding: { organization: policy.branding?.organization ?? null, supportContact: policy.branding?.supportContact ?? null },
         enrollmentTemplate: policy.enrollment?.uriTemplate ?? null,
+        enrollmentDefaults: policy.enrollment ? { planId: policy.enrollment.planId, paths: enrollmentPaths(policy.enrollment, ctx.identity.homeDir), retention: policy.enrollment.retention ?? defaultEnrollmentRetention } : null,
         overdueAfterDays: ctx.policy.overdueAfterDays(),
         preferences: prefs,
         configProblem: ctx.configProblem() ?? ctx.policy.problem,
@@ -316,7 +319,11 @@ export function handlersFor(ctx: AgentContext): Handlers {
       const restPassword = input.restPassword ?? enrollment.restPassword;
       // No guid yet: autoInitialize until the repository's id is known (rememberGuid), as in Backrest.
       const repo: Repo = { id: enrollment.repoId, uri, env: [], flags: [], hooks: [], autoInitialize: true, autoUnlock: true };
-      const paths = input.paths ?? enrollment.paths.map((p) => p.replaceAll('{home}', ctx.identity.homeDir));
+      // What the person changed in the wizard, unless IT locked it (the wizard shows those read-only).
+      const defaultPaths = enrollmentPaths(enrollment, ctx.identity.homeDir);
+      const defaultRetention = enrollment.retention ?? defaultEnrollmentRetention;
+      const lockedHere = (field: string) => isLocked(ctx.policy.policy, `plans.${enrollment.planId}.${field}`);
+      const paths = input.paths ?? defaultPaths;
       const secrets = { password: input.password, restUsername, restPassword };
       const plan = {
         id: enrollment.planId,
@@ -327,7 +334,7 @@ export function handlersFor(ctx: AgentContext): Handlers {
         hooks: [],
         backup_flags: [],
         schedule: enrollment.schedule ?? { cron: '0 12 * * 1-5', clock: 'CLOCK_LOCAL' as const },
-        retention: enrollment.retention ?? { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } },
+        retention: input.retention ?? defaultRetention,
       };
       const nextFrom = (current: Config): Config => ({
         ...current,
@@ -344,6 +351,10 @@ export function handlersFor(ctx: AgentContext): Handlers {
         const after = ctx.policy.effective(nextFrom(ctx.configStore.get())).config;
         const changedLocks = lockedChanges(before, { ...after, modno: before.modno }, ctx.policy.policy);
         if (changedLocks.length > 0) throw new CofreError('error.lockedByPolicy', { detail: changedLocks.join(', ') });
+      }
+      // A fresh machine has nothing to compare with: the wizard's own changes are checked against IT's locks here.
+      for (const [field, given, preset] of [['paths', input.paths, defaultPaths], ['retention', input.retention, defaultRetention]] as const) {
+        if (given && lockedHere(field) && !isDeepStrictEqual(given, preset)) throw new CofreError('error.lockedByPolicy', { detail: `plans.${enrollment.planId}.${field}` });
       }
       const result = await testConnection(ctx, repo, secrets);
       if (!result.ok && result.cause !== 'no-repository') {
@@ -384,6 +395,13 @@ async function setOrDelete(ctx: AgentContext, key: string, value: string): Promi
  * Backrest records the repository id (`restic cat config`) as `guid`. Once it is known the
  * repository exists, so autoInitialize goes: Backrest refuses a repo with both.
  */
+/** Retention of an enrolled plan when the policy names none: a year (daily for a week, weekly for a month, monthly). */
+const defaultEnrollmentRetention: Retention = { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } };
+
+function enrollmentPaths(enrollment: Enrollment, homeDir: string): string[] {
+  return enrollment.paths.map((p) => p.replaceAll('{home}', homeDir));
+}
+
 async function rememberGuid(ctx: AgentContext, repo: Repo): Promise<void> {
   try {
     const engine = await ctx.engines.forRepo(repo);
