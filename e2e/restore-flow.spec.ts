@@ -218,3 +218,52 @@ test('with 88 backups the timeline groups by month and the search of all backups
   await expectNoSidewaysScroll(page);
   await page.screenshot({ path: screenshotPath('restore-flow-folder-tray') });
 });
+
+test('at tray size two search results in folders that differ late still show where they differ', async ({ page, cofre }) => {
+  const base = join(cofre.documents, 'Secretaria Municipal de Educação', 'Correspondência oficial');
+  for (const year of ['2025', '2026']) {
+    await mkdir(join(base, `Ofícios recebidos ${year}`), { recursive: true });
+    await writeFile(join(base, `Ofícios recebidos ${year}`, 'Ata.txt'), `Ata ${year}\n`);
+  }
+  await cofre.api('importBackrest', { content: cofre.backrestConfig() });
+  await cofre.backup('documentos');
+
+  await page.setViewportSize({ width: 360, height: 520 });
+  await openRestore(page, cofre);
+  await expect(page.getByRole('button', { name: /^Backup de / }).first()).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('searchbox', { name: 'Pesquisar arquivos' }).fill('Ata');
+  await page.getByRole('button', { name: 'Pesquisar', exact: true }).click();
+  await expect(page.getByText('2 arquivos encontrados')).toBeVisible({ timeout: 60_000 });
+  const hints = await page.locator('.search-results .path-hint').allInnerTexts();
+  expect(hints).toHaveLength(2);
+  // The long common part may be shortened; the part that tells them apart may not.
+  expect(hints.some((h) => h.includes('2025'))).toBe(true);
+  expect(hints.some((h) => h.includes('2026'))).toBe(true);
+  expect(new Set(hints).size).toBe(2);
+  // ...and it stays in its own column instead of running under the backup's date.
+  const row = page.locator('.search-results tbody tr').first();
+  const [hint, backupCell] = await Promise.all([row.locator('.path-hint').boundingBox(), row.locator('td.col-backup').boundingBox()]);
+  expect(hint!.x + hint!.width).toBeLessThanOrEqual(backupCell!.x + 1);
+  // Nothing of it is hidden under an ellipsis either.
+  for (const clipped of await page.locator('.search-results .path-hint').evaluateAll((els) => els.map((el) => el.scrollWidth > el.clientWidth + 1))) expect(clipped).toBe(false);
+  await expectNoSidewaysScroll(page);
+  await page.mouse.wheel(0, 200);
+  await page.screenshot({ path: screenshotPath('restore-search-paths-tray') });
+});
+
+test('new backups are indexed in the background, before anyone searches', async ({ page, cofre }) => {
+  await writeFile(join(cofre.documents, 'Relatório anual.odt'), 'relatório\n');
+  await cofre.api('importBackrest', { content: cofre.backrestConfig() });
+  await cofre.backup('documentos');
+  await writeFile(join(cofre.documents, 'Relatório anual.odt'), 'relatório, revisto\n');
+  await cofre.backup('documentos');
+  // Nobody opened Restaurar or searched: the index still catches up with both backups by itself.
+  await expect.poll(() => cofre.api<{ indexed: number; total: number; running: boolean }>('indexStatus', {}), { timeout: 90_000 }).toEqual({ indexed: 2, total: 2, running: false });
+
+  await openRestore(page, cofre);
+  await page.getByRole('checkbox', { name: 'Em todos os backups' }).check();
+  await page.getByRole('searchbox', { name: 'Pesquisar arquivos' }).fill('relatório');
+  await page.getByRole('button', { name: 'Pesquisar', exact: true }).click();
+  await expect(page.getByText('1 arquivo encontrado')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Preparando a busca/)).toHaveCount(0);
+});

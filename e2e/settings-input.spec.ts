@@ -19,7 +19,7 @@ test('a plan named "Meus Documentos" is refused and never saved; the field stays
   await cofre.api('importBackrest', { content: cofre.backrestConfig({ autoInitialize: false }) });
   await openSettings(page, cofre, 'Planos');
   await page.getByRole('button', { name: 'Adicionar plano' }).click();
-  const id = page.getByRole('textbox', { name: 'Nome do plano' });
+  const id = page.getByRole('textbox', { name: 'Identificador técnico' });
   await id.fill('Meus Documentos');
   const save = page.getByRole('button', { name: 'Salvar configurações' });
   await expect(save).toBeDisabled();
@@ -29,7 +29,7 @@ test('a plan named "Meus Documentos" is refused and never saved; the field stays
   // Going to another tab and back keeps what was typed, still refused, still editable.
   await page.getByRole('tab', { name: 'Repositórios' }).click();
   await page.getByRole('tab', { name: 'Planos' }).click();
-  await page.getByRole('button', { name: /^plano/ }).click();
+  await page.getByRole('button', { name: /^plano/i }).click();
   await expect(id).toHaveValue('Meus Documentos');
   await expect(id).toBeEditable();
   await expect(save).toBeDisabled();
@@ -90,4 +90,37 @@ test('"Inicializar" on an imported repository says what it did', async ({ page, 
   await page.screenshot({ path: screenshotPath('settings-init-result') });
   await page.getByRole('button', { name: 'Inicializar' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'O repositório já existia; nada foi alterado.' })).toBeVisible({ timeout: 60_000 });
+});
+
+interface StatusView { plans: Array<{ planId: string; label?: string | null }> }
+
+test('the technician names the plans in Configurações: the name is the title, the technical id stays and is shown small', async ({ page, cofre }) => {
+  await cofre.api('importBackrest', { content: cofre.backrestConfig({ autoInitialize: false }) });
+  await openSettings(page, cofre, 'Planos');
+  const list = page.getByRole('list', { name: 'Planos' });
+  await expect(list.getByRole('button').first().locator('.item-title')).toHaveText('Documentos');
+  await page.getByRole('textbox', { name: 'Nome do plano' }).fill('Documentos da Secretaria');
+  // A saved plan's id is not a field any more: it is a small technical line.
+  await expect(page.getByRole('textbox', { name: 'Identificador técnico' })).toHaveCount(0);
+  await expect(page.getByText('Identificador técnico: documentos')).toBeVisible();
+  await expect(list.getByRole('button').first().locator('.item-title')).toHaveText('Documentos da Secretaria');
+
+  // A new plan gets a name and an id before it is saved; the name follows the id as it is typed.
+  await page.getByRole('button', { name: 'Adicionar plano' }).click();
+  await page.getByRole('textbox', { name: 'Nome do plano' }).fill('Planilhas do RH');
+  await page.getByRole('textbox', { name: 'Identificador técnico' }).fill('planilhas-rh');
+  await page.getByRole('button', { name: 'Salvar configurações' }).click();
+  await expect(page.getByText('Configurações salvas.')).toBeVisible();
+  await expect(page.getByText('Todas as alterações estão salvas.')).toBeVisible();
+  await page.screenshot({ path: screenshotPath('settings-plan-labels') });
+
+  const status = await cofre.api<StatusView>('getStatus');
+  expect(status.plans.map((p) => [p.planId, p.label])).toEqual([['documentos', 'Documentos da Secretaria'], ['planilhas-rh', 'Planilhas do RH']]);
+  expect((await cofre.api<Loaded>('getConfig')).config.plans.map((p) => p.id)).toEqual(['documentos', 'planilhas-rh']);
+  await expect(list.getByRole('button', { name: /^Planilhas do RH planilhas-rh/ })).toBeVisible();
+  await page.setViewportSize({ width: 380, height: 560 });
+  await page.screenshot({ path: screenshotPath('settings-plan-labels-380') });
+
+  await page.getByRole('navigation', { name: 'Seções principais' }).getByRole('link', { name: 'Estado' }).click();
+  await expect(page.getByRole('article', { name: 'Documentos da Secretaria' })).toBeVisible();
 });

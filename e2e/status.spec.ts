@@ -93,6 +93,38 @@ test('with the server down a backup says it keeps trying, then when it tries aga
   await page.screenshot({ path: screenshotPath('status-retry-cancelled-360'), fullPage: true });
 });
 
+test.describe('after the last attempt', () => {
+  // Two short attempts (5 s each, 2 s apart) instead of five over ten minutes: same code path, seconds.
+  test.use({ cofreOptions: { technicianPassword, serveEnv: { COFRE_BACKUP_RETRY: 'attempts=2 delayMs=2000 giveUpMs=5000' } } });
+
+  test('with the server still down after the last attempt, the card says Cofre stopped and when the next scheduled backup is', async ({ page, cofre }) => {
+    await asTechnician(cofre);
+    const file = JSON.parse(cofre.backrestConfig()) as { plans: Array<Record<string, unknown>> };
+    file.plans[0]!.schedule = { cron: '0 12 * * *', clock: 'CLOCK_LOCAL' };
+    await cofre.api('importBackrest', { content: JSON.stringify(file) });
+    await cofre.backup('documentos');
+    await cofre.rest.stop();
+
+    await page.setViewportSize({ width: 360, height: 520 });
+    await page.goto(cofre.url);
+    const card = page.getByRole('article', { name: 'Documentos' });
+    await card.getByRole('button', { name: 'Fazer backup agora de Documentos' }).click();
+    await expect(card.getByText(/tentativa 2 de 2/).first()).toBeVisible({ timeout: 60_000 });
+
+    await expect(card.getByText(/^O Cofre tentou 2 vezes e parou\. Próximo backup agendado: .*12:00\.$/)).toBeVisible({ timeout: 90_000 });
+    // Still honest about what is safe, and no longer "trying again".
+    await expect(card.getByText(new RegExp(`^Seus arquivos estão protegidos até hoje, ${hhmm} · a tentativa das ${hhmm} falhou`))).toBeVisible();
+    await expect(card.getByText(/Tentando de novo/)).toHaveCount(0);
+    // Nothing on the screen still promises an automatic retry that will not come.
+    await expect(page.getByText(/tentará de novo automaticamente/)).toHaveCount(0);
+    await expect(card.getByText('O Cofre não vai tentar de novo sozinho antes do próximo backup agendado. Quando o problema for resolvido, use “Fazer backup agora”.')).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Fazer backup agora de Documentos' })).toBeEnabled();
+    expect(await page.locator('main').innerText()).not.toMatch(jargon);
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: screenshotPath('status-gave-up-360'), fullPage: true });
+  });
+});
+
 test('a backup that just ended never reads "em 13 segundos" when the server clock runs ahead of the browser', async ({ page, cofre }) => {
   await asTechnician(cofre);
   await cofre.api('importBackrest', { content: cofre.backrestConfig() });
@@ -144,6 +176,9 @@ test('two plans: each "Fazer backup agora" names its plan, plans show their labe
   await expect(page.getByRole('heading', { level: 2, name: 'p', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Fazer backup agora de Documentos da Secretaria' })).toHaveCount(1);
   await expect(page.getByRole('button', { name: 'Fazer backup agora de Financeiro 2024' })).toHaveCount(1);
+  // The test's API session is the technician; this window is not (sessions are per tab, never shared).
+  await expect(page.getByRole('button', { name: /^Renomear / })).toHaveCount(0);
+  expect((await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('cofre.session')))).toMatch(/^[0-9a-f]{32}$/);
 
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Pular para o conteúdo' });

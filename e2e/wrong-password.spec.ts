@@ -48,3 +48,24 @@ test('a wrong repository password shows the translated cause and the action, not
   expect(settingsText).not.toMatch(debugNoise);
   expect(settingsText).not.toContain(wrong);
 });
+
+test('an ordinary word typed earlier as a server password is not masked in later messages ("está errada", never "está ***")', async ({ page, cofre }) => {
+  await initRepoWithRightPassword(cofre);
+  await cofre.api('importBackrest', { content: cofre.backrestConfig({ repoPassword: 'senha-errada-123', autoInitialize: false }) });
+  await page.goto(cofre.url);
+  await page.getByRole('navigation', { name: 'Seções principais' }).getByRole('link', { name: 'Configurações' }).click();
+
+  // The technician first tries the word "errada" as the server password: the server refuses it.
+  const serverPassword = page.getByLabel('Senha do servidor');
+  await serverPassword.fill('errada');
+  await page.getByRole('button', { name: 'Testar conexão' }).click();
+  await expect(page.getByRole('alert').first()).toBeVisible({ timeout: 60_000 });
+
+  // With the right server password the repository password is the problem, said in full words.
+  await serverPassword.fill(cofre.restPassword);
+  await page.getByRole('button', { name: 'Testar conexão' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'A senha do repositório está errada.' })).toBeVisible({ timeout: 60_000 });
+  const text = await page.locator('main').innerText();
+  expect(text).not.toContain('***');
+  expect(text).not.toContain(cofre.restPassword);
+});

@@ -24,6 +24,8 @@ export interface CofreOptions {
   policy?: Record<string, unknown> | ((context: PolicyContext) => Record<string, unknown>);
   /** Sets `technicianPasswordHash` in the policy (a policy is written even if `policy` is absent). */
   technicianPassword?: string;
+  /** Extra environment for `cofre serve` (e.g. COFRE_BACKUP_RETRY to give up in seconds). */
+  serveEnv?: Record<string, string>;
 }
 
 export interface Cofre {
@@ -103,7 +105,7 @@ export async function startCofre(options: CofreOptions = {}): Promise<Cofre> {
       env[key] = value;
     }
     const token = `e2e-${process.pid}-${counter}-${Date.now().toString(36)}`;
-    Object.assign(env, { HOME: home, COFRE_SERVE_TOKEN: token });
+    Object.assign(env, options.serveEnv ?? {}, { HOME: home, COFRE_SERVE_TOKEN: token });
 
     child = spawn(process.execPath, [cli, 'serve', '--json', '--port', '0', '--data-dir', dataDir, '--policy', policyPath, '--restic', restic], {
       cwd: repoRoot,

@@ -2,7 +2,7 @@
 // CLI sees exactly what the tray and the web UI see. Exit codes: 0 ok, 1 failure, 2 usage,
 // 3 backup made with warnings (unreadable files, or the plan's retention could not run).
 import { statSync } from 'node:fs';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../core/agent/agent.js';
@@ -16,6 +16,9 @@ import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { capProblems, minTokenLength, startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
+import { writeSecretFile } from './secret-file.js';
+import { fleetCommand, fleetOptionSpec, FleetUsageError } from './fleet.js';
+import { backupRetryFromEnv } from './backup-retry-env.js';
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2, warning: 3 } as const;
 
@@ -49,6 +52,7 @@ const optionSpec = {
   replace: { type: 'boolean', default: false },
   'take-instance': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
+  ...fleetOptionSpec,
 } as const;
 
 export interface CliHost {
@@ -57,7 +61,7 @@ export interface CliHost {
 }
 
 /** Commands that answer and exit; `run` and `serve` keep an agent alive and belong to node, not the tray app. */
-export const oneShotCommands = ['status', 'backup', 'snapshots', 'history', 'browse', 'find', 'versions', 'restore', 'config', 'policy'] as const;
+export const oneShotCommands = ['status', 'backup', 'snapshots', 'history', 'browse', 'find', 'versions', 'restore', 'config', 'policy', 'fleet'] as const;
 
 export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.ProcessEnv = process.env, host: CliHost = {}): Promise<number> {
   let locale: Locale = matchLocale(env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG);
@@ -92,16 +96,23 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       resticBinary: values.restic ?? env.COFRE_RESTIC,
       locale: values.lang && isLocale(values.lang) ? values.lang : undefined,
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
+      ...backupRetryFromEnv(env.COFRE_BACKUP_RETRY),
     });
+    const commandLocale = values.lang && isLocale(values.lang) ? values.lang : agent.locale;
+    const stop = oneShot.has(command) ? interruptOnSignal(agent, (signal) => io.err(t('signals.interrupted', { signal }, commandLocale))) : null;
     try {
       const repaired = agent.dataProblem();
       if (repaired && !json) io.err(repaired.message);
       const session = await cliSession(agent, env, values.technician);
-      const ctx: CommandContext = { agent, session, io, json, locale: values.lang && isLocale(values.lang) ? values.lang : agent.locale, values, args, env };
+      const ctx: CommandContext = { agent, session, io, json, locale: commandLocale, values, args, env };
       setLocale(ctx.locale);
-      return await commands[command as CommandName](ctx);
+      const code = await commands[command as CommandName](ctx);
+      const signal = stop?.received();
+      return signal ? signalExitCodes[signal] : code;
     } finally {
       await agent.shutdown(15_000);
+      // Only now: until restic is gone, another library's signal hook must not kill the process.
+      stop?.dispose();
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
@@ -124,7 +135,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
 /** Positional arguments each command takes at most (restore takes any number of paths). */
 const maxArguments: Record<string, number> = {
   status: 0, backup: 1, snapshots: 0, history: 0, browse: 2, find: 1, versions: 1, restore: Number.POSITIVE_INFINITY,
-  config: 2, policy: 1, run: 0, serve: 0,
+  config: 2, policy: 1, run: 0, serve: 0, fleet: 0,
 };
 
 /** `serve` refuses a port out of range or a token that is set but empty/short before anything starts. */
@@ -283,6 +294,10 @@ function watchJobs(ctx: CommandContext): { finished(jobId: string): Promise<JobF
 
 const commands = {
   async status(ctx: CommandContext) {
+    // A damaged config with no good copy leaves an empty one in use: "not configured, exit 0"
+    // would hide that backups stopped. Say it is damaged and where the copy is, and fail.
+    const { configProblem } = await call(ctx.agent, ctx.session, 'getAppInfo', {});
+    if (configProblem?.code === 'config.noGoodCopy') throw new CliFailure(configProblem);
     const status = await call(ctx.agent, ctx.session, 'getStatus', {});
     emit(ctx, status, () => renderStatus(status, ctx.locale));
     return status.health === 'failed' ? exitCodes.failure : exitCodes.ok;
@@ -440,9 +455,7 @@ const commands = {
         ctx.io.out(content.trimEnd());
         return exitCodes.ok;
       }
-      // 0600 always (an existing file keeps its mode on overwrite, so set it explicitly too).
-      await writeFile(file, content, { mode: 0o600 });
-      await chmod(file, 0o600);
+      await writeSecretFile(file, content);
       emit(ctx, { ok: true, file }, () => t('cli.exported', { file }, ctx.locale));
       return exitCodes.ok;
     }
@@ -455,6 +468,12 @@ const commands = {
     const policy = ctx.agent.describePolicy();
     emit(ctx, policy, () => (policy ? JSON.stringify(policy, null, 2) : t('cli.noPolicy', undefined, ctx.locale)));
     return exitCodes.ok;
+  },
+
+  async fleet(ctx: CommandContext) {
+    return fleetCommand(ctx).catch((error: unknown) => {
+      throw error instanceof FleetUsageError ? new UsageError(error.message) : error;
+    });
   },
 
   async run(ctx: CommandContext) {
@@ -499,6 +518,34 @@ function describeRetention(retention: RetentionOutcome, locale: Locale): string 
 
 function more(count: number, locale: Locale): string {
   return count > 0 ? `\n${t('cli.moreResults', { count }, locale)}` : '';
+}
+
+const oneShot: ReadonlySet<string> = new Set(oneShotCommands);
+/** What shells report for a process ended by the signal (128 + its number). */
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * While a one-shot command runs, SIGINT/SIGTERM stop its jobs cleanly (restic gets SIGINT and
+ * removes its lock) instead of killing the process under restic; a second signal exits at once.
+ */
+function interruptOnSignal(agent: Agent, announce: (signal: string) => void): { received(): keyof typeof signalExitCodes | null; dispose(): void } {
+  let received: keyof typeof signalExitCodes | null = null;
+  const onSignal = (signal: keyof typeof signalExitCodes) => {
+    if (received) process.exit(signalExitCodes[received]);
+    received = signal;
+    announce(signal);
+    agent.interrupt();
+  };
+  const listeners = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+  process.on('SIGINT', listeners.SIGINT);
+  process.on('SIGTERM', listeners.SIGTERM);
+  return {
+    received: () => received,
+    dispose: () => {
+      process.off('SIGINT', listeners.SIGINT);
+      process.off('SIGTERM', listeners.SIGTERM);
+    },
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configSchema, repoSchema, retentionSchema, scheduleSchema } from './config/backrest-schema.js';
 import { failureCauses } from './errors.js';
+import { fleetReportInputSchema, fleetReportSchema } from './fleet/schema.js';
 import { locales } from './i18n/index.js';
 
 // ---- shared pieces ----------------------------------------------------------------------------
@@ -246,6 +247,8 @@ export const appInfoSchema = z.object({
   locked: z.array(z.string()),
   branding: z.object({ organization: z.string().nullable(), supportContact: z.string().nullable() }),
   enrollmentTemplate: z.string().nullable(),
+  /** What enrolling sets up, so the wizard can show it before anything is saved: folders ({home} expanded) and retention. */
+  enrollmentDefaults: z.object({ planId: z.string(), paths: z.array(z.string()), retention: retentionSchema }).nullable().optional(),
   /** Days without a successful backup before a plan counts as overdue (machine policy, default 3). */
   overdueAfterDays: z.number(),
   preferences: preferencesSchema,
@@ -485,12 +488,23 @@ export const api = {
     access: 'technician',
   }),
   enroll: method({
-    input: z.object({ password: z.string().max(1024).optional(), restUsername: z.string().max(256).optional(), restPassword: z.string().max(1024).optional(), paths: z.array(absolutePath).max(100).optional() }).strict(),
+    input: z.object({
+      password: z.string().max(1024).optional(),
+      restUsername: z.string().max(256).optional(),
+      restPassword: z.string().max(1024).optional(),
+      paths: z.array(absolutePath).max(100).optional(),
+      /** How long to keep backups, as the person chose in the wizard; refused when the policy locks it. */
+      retention: retentionSchema.optional(),
+    }).strict(),
     output: z.object({ repoId: z.string(), planId: z.string(), uri: z.string() }),
     access: 'user',
   }),
   getDiagnostics: method({ input: z.object({ logLines: z.number().int().min(1).max(2000).default(200) }).strict(), output: supportDiagnosticsSchema, access: 'technician' }),
   readLog: method({ input: z.object({ limit: z.number().int().min(1).max(5000).default(500) }).strict(), output: z.object({ lines: z.array(z.string()) }), access: 'technician' }),
+
+  // fleet audit (technician): the repositories listed in `<config dir>/fleet.json`, read live
+  /** Per department, host and plan: last snapshot, age, state vs the expectation, trend; unreadable repositories with their cause. */
+  fleetReport: method({ input: fleetReportInputSchema, output: fleetReportSchema, access: 'technician' }),
 } as const;
 
 export type Api = typeof api;

@@ -12,6 +12,8 @@ export const failureCauses = [
   'repo-locked',
   'append-only',
   'storage-full',
+  /** The disk of this computer is full (a restore writing locally), not the server's storage. */
+  'local-disk-full',
   'partial',
   'source-missing',
   'auth-missing',

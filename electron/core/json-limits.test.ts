@@ -18,3 +18,15 @@ describe('JSON limits', () => {
     expect(exceedsJsonLimits(Array.from({ length: 1000 }, () => 1), 64, 500)).toBe(true);
   });
 });
+
+describe('request budget', () => {
+  const limits = { maxValues: 100, maxDepth: 4, maxBytes: 1_000 };
+  it('names the first limit exceeded, or null', async () => {
+    const { requestExcess } = await import('./json-limits.js');
+    expect(requestExcess({ planId: 'docs' }, limits)).toBeNull();
+    expect(requestExcess(Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, 1])), limits)).toEqual({ limit: 'values', max: 100 });
+    expect(requestExcess(Array.from({ length: 200 }, () => 1), limits)).toEqual({ limit: 'values', max: 100 });
+    expect(requestExcess({ a: { b: { c: { d: { e: 1 } } } } }, limits)).toEqual({ limit: 'depth', max: 4 });
+    expect(requestExcess({ text: 'x'.repeat(2_000) }, limits)).toEqual({ limit: 'bytes', max: 1_000 });
+  });
+});

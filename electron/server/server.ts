@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { http as httpConventions, isApiMethod, type ApiHost, type ApiResult, type SessionRef } from '../core/api.js';
 import { CofreError, toErrorPayload, type ErrorPayload } from '../core/errors.js';
 import { t } from '../core/i18n/index.js';
-import { exceedsJsonLimits, maxJsonDepth } from '../core/json-limits.js';
+import { exceedsJsonLimits, maxJsonDepth, maxReportedProblems } from '../core/json-limits.js';
 import { isAllowedHost, securityHeaders, statusForError, tokenMatches } from './security.js';
 import { serveStatic } from './static-files.js';
 
@@ -49,7 +49,7 @@ export const minTokenLength = 16;
  */
 export const maxRequestValues = 50_000;
 /** Problems listed in one error reply; the rest are counted in a last line. */
-export const maxReportedProblems = 20;
+export { maxReportedProblems };
 /** Session ids a tab may use: long random names (the renderer sends 32 hex characters). */
 const sessionIdPattern = /^[A-Za-z0-9_-]{16,128}$/;
 /** Methods that change what a session may do: meaningless, and dangerous if shared, without a session. */

@@ -1,9 +1,10 @@
 // config.json damaged on disk (truncated, garbage, half-written by a killed writer) and a config
 // write interrupted by a crash: the agent starts with the last good configuration, tells the user
 // through getAppInfo().configProblem, and keeps backing up.
-import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../electron/cli/main.js';
 import { generateTree, makeTempDir, removeDir, resticBinary, startRestServer, type RestServer } from '../fixtures/index.js';
 import { MemorySecretStore } from '../../electron/core/secrets/index.js';
 import {
@@ -119,5 +120,54 @@ describe('a damaged configuration file', () => {
       await rig.close();
       await writeFile(join(dataDir, 'config.json'), goodText);
     }
+  });
+});
+
+describe('a damaged configuration file with no good copy (issue 15)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await makeTempDir('faults-config-nocopy');
+  });
+  afterAll(async () => {
+    if (dir) await removeDir(dir);
+  });
+
+  async function status(dataDir: string, lang: string, json = false) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['--lang', lang, '--data-dir', dataDir, '--policy', join(dir, 'none.json'), ...(json ? ['--json'] : []), 'status'], { out: (t) => out.push(t), err: (t) => err.push(t) }, { PATH: process.env.PATH, HOME: dir });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('cofre status says it is damaged and where the copy is, exits 1, and sets the same content aside only once', async () => {
+    const dataDir = join(dir, 'cofre');
+    await mkdir(dataDir, { recursive: true });
+    const damaged = '{"version": 6, "instance": "pc", "repos": [{"id": "r", "uri": "/srv/r", "password": "hand-typed-pass';
+    await writeFile(join(dataDir, 'config.json'), damaged, { mode: 0o644 });
+    const first = await status(dataDir, 'pt-BR');
+    expect(first.code).toBe(1);
+    expect(first.err).toMatch(/danificado/);
+    expect(first.err).not.toMatch(/não configurado/i);
+    const copies = () => readdir(dataDir).then((names) => names.filter((n) => n.startsWith('config.json.damaged-')));
+    const [copy] = await copies();
+    expect(copy).toBeDefined();
+    expect(first.err).toContain(join(dataDir, copy!));
+    expect(await readFile(join(dataDir, copy!), 'utf8')).toBe(damaged);
+    expect((await stat(join(dataDir, copy!))).mode & 0o777).toBe(0o600); // it holds a password
+    for (let run = 0; run < 3; run += 1) {
+      const again = await status(dataDir, 'en');
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(/is damaged and no good copy was found/);
+      expect(again.err).toContain(join(dataDir, copy!));
+    }
+    const json = await status(dataDir, 'en', true);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ ok: false, error: { code: 'config.noGoodCopy' } });
+    expect(await copies()).toEqual([copy]);
+    // Different damage is a different copy: nothing the user typed is lost.
+    await writeFile(join(dataDir, 'config.json'), `${damaged}-edited`);
+    expect((await status(dataDir, 'en')).code).toBe(1);
+    expect(await copies()).toHaveLength(2);
+    recordFigure('faults', { name: 'config.json damaged with no good copy (status says so, one copy kept)', injected: 5, survived: 5 });
   });
 });

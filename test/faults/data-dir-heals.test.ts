@@ -1,8 +1,11 @@
 // Regression tests (issue 15, "the data dir heals instead of bricking the agent"): a damaged
 // history.sqlite or a read-only data dir made every command answer "Algo inesperado aconteceu"
 // with nothing in the log; a data dir that existed before stayed 0755 with history.sqlite 0644.
-// (cache/index.sqlite, the rebuildable snapshot index, belongs to the restore helper's part.)
+// A damaged cache/index.sqlite (the rebuildable snapshot index) did the same: it is deleted and
+// rebuilt, the log says why; a read-only cache folder is named like a read-only data dir.
 import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +14,7 @@ import { main } from '../../electron/cli/main.js';
 import { Agent } from '../../electron/core/agent/agent.js';
 import { isOwnDataDir } from '../../electron/core/history/data-dir.js';
 import { FileSecretStore } from '../../electron/core/secrets/index.js';
+import { generateTree, repoRoot, resticBinary, startRestServer, type RestServer } from '../fixtures/index.js';
 import { recordFigure } from '../support/figures.js';
 import { canMount, mountTmpfs, remount, unmount } from '../support/mounts.js';
 
@@ -91,6 +95,42 @@ describe('a damaged history.sqlite', () => {
   });
 });
 
+describe('a damaged cache/index.sqlite (rebuildable)', () => {
+  const damages: Array<[string, (file: string) => void]> = [
+    ['garbage', (file) => writeFileSync(file, Buffer.from('not an index '.repeat(500)))],
+    ['an index with its schema page trashed', (file) => {
+      const db = new Database(file);
+      db.exec('CREATE TABLE snapshots (id INTEGER PRIMARY KEY, complete INTEGER, builder_pid INTEGER, pad TEXT); PRAGMA user_version = 2;');
+      const insert = db.prepare('INSERT INTO snapshots (complete, builder_pid, pad) VALUES (0, 1, ?)');
+      for (let i = 0; i < 500; i += 1) insert.run('y'.repeat(200));
+      db.close();
+      const bytes = readFileSync(file);
+      bytes.fill(0x5a, 100, bytes.length); // keep the 100-byte header only
+      writeFileSync(file, bytes);
+    }],
+  ];
+
+  it.each(damages)('%s: every command still works, the index is started again and the log says why', async (what, damage) => {
+    const dataDir = join(dir, `index-${what.length}`);
+    mkdirSync(join(dataDir, 'cache'), { recursive: true });
+    const file = join(dataDir, 'cache', 'index.sqlite');
+    damage(file);
+    const first = await cofre(dataDir, ['status']);
+    expect(first.err).not.toMatch(generic);
+    expect(first.code).toBe(0);
+    expect(readFileSync(join(dataDir, 'logs', 'cofre.log'), 'utf8')).toMatch(/snapshot index: SQLITE_(NOTADB|CORRUPT)[^\n]*deleted the damaged/);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('quick_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    const second = await cofre(dataDir, ['snapshots']);
+    expect(second.err).not.toMatch(generic);
+    survived.push(`index: ${what}`);
+  });
+});
+
 describe.runIf(canMount())('a read-only data dir', () => {
   it('gives a clear translated message naming the folder', async () => {
     const mount = join(dir, 'ro-mount');
@@ -110,6 +150,24 @@ describe.runIf(canMount())('a read-only data dir', () => {
       survived.push('read-only data dir');
     } finally {
       unmount(mount);
+    }
+  });
+
+  it('a read-only cache folder is named, not "something unexpected"', async () => {
+    const dataDir = join(dir, 'ro-cache');
+    const cache = join(dataDir, 'cache');
+    mkdirSync(cache, { recursive: true });
+    mountTmpfs(cache, '4m');
+    try {
+      remount(cache, 'ro');
+      const r = await cofre(dataDir, ['status']);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/cannot write to its folder/);
+      expect(r.err).toContain(cache);
+      expect(r.err).not.toMatch(generic);
+      survived.push('read-only cache folder');
+    } finally {
+      unmount(cache);
     }
   });
 });
@@ -142,3 +200,105 @@ describe.runIf(process.platform !== 'win32')('a data dir that existed before', (
     survived.push('foreign folder untouched');
   });
 });
+
+describe('history.sqlite deleted while `cofre serve` runs', () => {
+  const restUser = 'ana';
+  const restPassword = 'heals-rest-password-4K';
+  let rest: RestServer;
+  let serve: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    rest = await startRestServer({ users: { [restUser]: restPassword } });
+  });
+  afterAll(async () => {
+    if (serve && serve.exitCode === null && serve.signalCode === null) {
+      const exited = new Promise<void>((done) => serve!.once('exit', () => done()));
+      serve.kill('SIGTERM');
+      const timer = setTimeout(() => serve?.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rest?.close();
+  });
+
+  it('serve notices, reopens the file the CLI uses, and both tell the same history again; the user is told once', async () => {
+    const dataDir = join(dir, 'serve-history');
+    const documents = join(dir, 'serve-docs');
+    mkdirSync(dataDir, { recursive: true });
+    await generateTree(documents, { files: 5, seed: 15 });
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({
+      modno: 1, version: 6, instance: 'heals',
+      repos: [{ id: 'r', uri: rest.repoUri(`${restUser}/heals`), password: 'heals-repo-password-8Z', autoInitialize: true, env: [`RESTIC_REST_USERNAME=${restUser}`, `RESTIC_REST_PASSWORD=${restPassword}`] }],
+      plans: [{ id: 'docs', repo: 'r', paths: [documents], schedule: { disabled: true } }],
+    }));
+    const token = `heals-${process.pid}-${Date.now().toString(36)}-token-long-enough`;
+    serve = spawn(process.execPath, [join(repoRoot, 'bin', 'cofre.mjs'), 'serve', '--json', '--port', '0', '--lang', 'en', '--data-dir', dataDir, '--policy', join(dir, 'none.json'), '--restic', resticBinary('0.18').bin], {
+      cwd: repoRoot, env: { PATH: process.env.PATH, HOME: dir, COFRE_SERVE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const { port } = await firstJsonLine(serve);
+    const session = randomBytes(16).toString('hex');
+    const api = async <T>(method: string, input: unknown = {}): Promise<T> => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-cofre-session': session }, body: JSON.stringify(input) });
+      const body = (await response.json()) as { ok: boolean; value?: T; error?: unknown };
+      if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+      return body.value as T;
+    };
+    type Page = { items: Array<{ id: number; type: string; status: string; message: string | null }>; total: number };
+    const backupThroughServe = async () => {
+      const before = (await api<Page>('listHistory', { type: 'backup', limit: 1 })).items[0]?.id ?? 0;
+      await api('runBackup', { planId: 'docs' });
+      await waitUntil(async () => (await api<Page>('listHistory', { type: 'backup', limit: 1 })).items.some((op) => op.id !== before && ['success', 'warning', 'failure'].includes(op.status)), 90_000);
+    };
+    const cliBackups = async () => JSON.parse((await cofre(dataDir, ['--json', 'history'])).out) as Array<{ type: string; status: string }> | { items: Array<{ type: string; status: string }> };
+    const backupsIn = (value: Awaited<ReturnType<typeof cliBackups>>) => (Array.isArray(value) ? value : value.items).filter((op) => op.type === 'backup');
+
+    await backupThroughServe();
+    expect(backupsIn(await cliBackups())).toHaveLength(1);
+
+    // The user (or a cleaner) deletes the history while serve runs.
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `history.sqlite${suffix}`), { force: true });
+    // A CLI run now starts a new history.sqlite; serve must use that one too.
+    const cli = await cofre(dataDir, ['status']);
+    expect(cli.err).not.toMatch(generic);
+    await backupThroughServe();
+    const fromCli = backupsIn(await cliBackups());
+    const fromServe = (await api<Page>('listHistory', { type: 'backup', limit: 50 })).items;
+    expect(fromCli).toHaveLength(1); // the backup made after the deletion, seen by both
+    expect(fromServe.map((op) => op.status)).toEqual(fromCli.map((op) => op.status));
+    await backupThroughServe();
+    expect(backupsIn(await cliBackups())).toHaveLength(2);
+
+    // Told once: one log line and one history row, not one per call.
+    const log = readFileSync(join(dataDir, 'logs', 'cofre.log'), 'utf8');
+    expect(log.match(/history: .*(deleted|replaced)/g) ?? []).toHaveLength(1);
+    const notices = (await api<Page>('listHistory', { limit: 50 })).items.filter((op) => op.message && /history|histórico/i.test(op.message));
+    expect(notices).toHaveLength(1);
+    survived.push('history deleted under serve');
+  });
+});
+
+function firstJsonLine(child: ChildProcess, timeoutMs = 60_000): Promise<{ url: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`cofre serve printed nothing in ${timeoutMs} ms: ${err}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.trim().startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as { url: string; port: number });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`cofre serve exited (${code}): ${err}`)));
+  });
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

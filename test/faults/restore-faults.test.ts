@@ -84,7 +84,7 @@ describe('restore faults leave the destination exactly as it was', () => {
     return jobId;
   }
 
-  it.skipIf(!canMount())('destination too small: refused as storage-full before anything is written', async () => {
+  it.skipIf(!canMount())('destination too small: refused as a full local disk before anything is written', async () => {
     const vol = join(home, 'vol-small');
     await mkdir(vol, { recursive: true });
     mountTmpfs(vol, '24m');
@@ -93,7 +93,7 @@ describe('restore faults leave the destination exactly as it was', () => {
     const jobId = await restoreInto(vol, 'big');
     const finished = await rig.finished(jobId, 60_000);
     expect(finished.status).toBe('failure');
-    expect(finished.error?.cause).toBe('storage-full');
+    expect(finished.error?.cause).toBe('local-disk-full');
     expect(finished.error?.message).toMatch(/\d/); // says how much is needed / available
     expect(await hashTree(vol)).toEqual(before);
     expect(await stagingLeftovers(vol)).toEqual([]);
@@ -116,7 +116,7 @@ describe('restore faults leave the destination exactly as it was', () => {
     rmSync(join(vol, 'filler'), { force: true });
     expect(finished.status, 'the restore must fail: the volume was full').toBe('failure');
     expect(finished.error?.message).toBeTruthy();
-    expect(finished.error?.cause, JSON.stringify(finished.error)).toBe('storage-full');
+    expect(finished.error?.cause, JSON.stringify(finished.error)).toBe('local-disk-full');
     expect(await hashTree(dest)).toEqual(before);
     expect(await stagingLeftovers(dest)).toEqual([]);
     recordFigure('faults', { name: 'restore destination filled up mid-restore', injected: 1, survived: 1 });

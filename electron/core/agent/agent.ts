@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { AgentStatus, ApiEvent, ApiHost, ApiInput, ApiMethod, ApiOutput, ApiResult, SessionRef } from '../api.js';
 import { CofreError, type ErrorPayload } from '../errors.js';
 import { historyFileName } from '../history/data-dir.js';
-import { HistoryStore } from '../history/store.js';
+import { recoverInterruptedRestores } from '../restore/startup-recovery.js';
+import type { HistoryStore } from '../history/store.js';
 import type { Locale } from '../i18n/index.js';
 import { JobQueue } from '../jobs/index.js';
 import { TechnicianAttempts, technicianAttemptsFile } from '../policy/technician-attempts.js';
@@ -18,6 +19,9 @@ import { callContract, describeUnexpected } from './contract-call.js';
 import { backupRetry, BackupJobs } from './backup-job.js';
 import { Catalog } from './catalog.js';
 import { enrollHandler } from './enroll-handler.js';
+import { EventHub } from './event-hub.js';
+import { fleetHandlers, type FleetAgentDeps } from './fleet-handlers.js';
+import { openHistory } from './history-file.js';
 import { Engines } from './engines.js';
 import { historyHandlers } from './history-handlers.js';
 import { importHandlers } from './import-handlers.js';
@@ -44,7 +48,9 @@ import { agentStatus } from './status.js';
 
 export class Agent implements ApiHost {
   readonly log: AgentLog;
-  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  /** What `cofre fleet --file` needs to audit other machines' repositories. */
+  readonly fleet: FleetAgentDeps;
+  private readonly events: EventHub;
   private readonly handlers: Handlers;
   private readonly policy: PolicyState;
   private readonly settings: Settings;
@@ -57,12 +63,15 @@ export class Agent implements ApiHost {
   private readonly scheduling: Scheduling;
   private readonly status: () => AgentStatus;
   private readonly healedTo: string | null;
-  private statusTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
+  private interrupted = false;
   private closed = false;
 
   static async create(options: AgentOptions): Promise<Agent> {
-    return new Agent(options, await loadAgentState(options));
+    const agent = new Agent(options, await loadAgentState(options));
+    // A restore killed while placing files is rolled back before any new job runs.
+    await recoverInterruptedRestores({ dataDir: options.dataDir, history: agent.history, log: agent.log, locale: agent.locale });
+    return agent;
   }
 
   private constructor(options: AgentOptions, loaded: LoadedState) {
@@ -70,8 +79,9 @@ export class Agent implements ApiHost {
     const { log, identity, policy } = loaded;
     const clock = options.clock ?? { now: () => new Date() };
     const retry = options.retry ?? backupRetry;
-    const emit = (event: ApiEvent) => this.emit(event);
-    const statusChanged = () => this.scheduleStatus();
+    const events = (this.events = new EventHub({ log, status: () => this.status() }));
+    const emit = (event: ApiEvent) => events.emit(event);
+    const statusChanged = () => events.statusChanged();
     this.log = log;
     this.policy = policy;
     this.healedTo = loaded.healedTo;
@@ -83,15 +93,16 @@ export class Agent implements ApiHost {
     const locale = () => this.preferences.locale();
     const isTechnician = (session: SessionRef) => this.isTechnician(session);
 
-    const engines = new Engines({ resticBinary: options.resticBinary ?? env.COFRE_RESTIC ?? 'restic', cacheDir: join(options.cacheDir, 'restic'), secrets: options.secrets, log, env });
+    const engines = new Engines({ resticBinary: options.resticBinary ?? env.COFRE_RESTIC ?? 'restic', cacheDir: join(options.cacheDir, 'restic'), secrets: options.secrets, log, env, unreachableGiveUpMs: options.unreachableGiveUpMs });
     const settings = (this.settings = new Settings({ store: loaded.store, policy, secrets: options.secrets, hostname: identity.hostname, loadProblem: loaded.configProblem, onChanged: () => this.onConfigChanged() }));
     const queue = (this.queue = new JobQueue({
       lockDir: join(options.dataDir, 'locks'),
       onUnexpectedError: (error, job) => log.error(`job ${job.kind} ${job.planId ?? job.repoId}: ${describeUnexpected(error)}`),
     }));
-    const history = (this.history = openHistory(join(options.dataDir, historyFileName), log));
+    const history = (this.history = openHistory(join(options.dataDir, historyFileName), { log, locale, statusChanged }));
     const labels = new PlanLabels(join(options.dataDir, 'plan-labels.json'));
-    const index = (this.index = new SnapshotIndex(join(options.cacheDir, 'index.sqlite')));
+    // A damaged index is a cache: deleted and rebuilt as snapshots are listed (snapshot-index.ts).
+    const index = (this.index = new SnapshotIndex(join(options.cacheDir, 'index.sqlite'), { onDamaged: (reason) => (log.warn(`snapshot index: ${reason}; rebuilding it`), this.catalog.invalidate()) }));
     const indexer = new SnapshotIndexer({ index, queue, engines });
     const catalog = (this.catalog = new Catalog({ index, indexer, identity, settings, sessions: this.sessions, policy, engines }));
 
@@ -104,7 +115,7 @@ export class Agent implements ApiHost {
       longLived: () => this.started,
     });
     const maintenance = maintenanceJobs({ settings, engines, queue, catalog });
-    const restores = new RestoreJobs({ catalog, engines, queue, policy });
+    const restores = new RestoreJobs({ catalog, engines, queue, policy, dataDir: options.dataDir });
     const scheduling = (this.scheduling = new Scheduling({
       settings, history, queue, log, clock, statusChanged,
       runBackup: (plan, trigger) => backups.run(plan, trigger),
@@ -116,6 +127,7 @@ export class Agent implements ApiHost {
       kinds: { backup: backups, forget: retention, restore: restores },
       // A finished run moves "last run", and with it the next slot of interval schedules.
       ran: () => void (this.started && scheduling.reschedule()),
+      interrupted: () => this.interrupted,
     });
     this.status = () => agentStatus({ settings, policy, history, labels, queue, tracker, scheduling, retry, clock });
 
@@ -140,6 +152,7 @@ export class Agent implements ApiHost {
       }),
       ...importHandlers({ settings, policy, log, clock, configPath: options.configPath, env, locale }),
       ...enrollHandler({ ...connection, policy, identity, isTechnician }),
+      ...fleetHandlers((this.fleet = { options, log, locale, now: () => clock.now() })),
     } satisfies Handlers;
   }
 
@@ -168,8 +181,7 @@ export class Agent implements ApiHost {
   }
 
   subscribe(listener: (event: ApiEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** Typed when the method is known at compile time (tests, CLI); faces pass untrusted names and input. */
@@ -195,56 +207,28 @@ export class Agent implements ApiHost {
     await this.queue.drain(20_000);
   }
 
+  /** A one-shot command stopped by SIGINT/SIGTERM: jobs abort (restic removes its own lock), recorded as interrupted. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.queue.cancelAll();
+  }
+
   async shutdown(timeoutMs: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.events.silenceStatus();
     this.scheduling.stop();
     this.queue.cancelAll();
     await this.queue.drain(timeoutMs);
-    if (this.statusTimer) clearTimeout(this.statusTimer);
     this.index.close();
     this.history.close();
-    this.listeners.clear();
-  }
-
-  private emit(event: ApiEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.log.error(`event listener: ${describeUnexpected(error)}`);
-      }
-    }
-  }
-
-  /** Coalesces bursts (job events, config saves) into one status event. */
-  private scheduleStatus(): void {
-    if (this.statusTimer || this.closed) return;
-    this.statusTimer = setTimeout(() => {
-      this.statusTimer = undefined;
-      if (this.closed) return;
-      try {
-        this.emit({ type: 'status', data: this.status() });
-      } catch (error) {
-        this.log.error(`status: ${describeUnexpected(error)}`);
-      }
-    }, 50);
-    this.statusTimer.unref?.();
+    this.events.close();
   }
 
   private onConfigChanged(): void {
     this.scheduling.reschedule();
     this.catalog.invalidate();
-    this.emit({ type: 'configChanged', data: { modno: this.settings.effective().modno } });
-    this.scheduleStatus();
+    this.events.emit({ type: 'configChanged', data: { modno: this.settings.effective().modno } });
+    this.events.statusChanged();
   }
-}
-
-/** History of this machine's operations; rows a crashed run left "running" become "interrupted". */
-function openHistory(file: string, log: AgentLog): HistoryStore {
-  const history = new HistoryStore(file);
-  const interrupted = history.markInterrupted();
-  if (interrupted > 0) log.warn(`history: ${interrupted} operation(s) were interrupted when Cofre stopped unexpectedly`);
-  history.prune({ keepDays: 366, keepMax: 100_000 });
-  return history;
 }

@@ -3,6 +3,7 @@
 import type { SessionRef } from '../api.js';
 import type { ErrorPayload } from '../errors.js';
 import { CofreError } from '../errors.js';
+import { defaultEnrollmentRetention, enrollmentPaths } from '../policy/enrollment.js';
 import type { TechnicianAttempts } from '../policy/technician-attempts.js';
 import { verifyTechnicianPassword } from '../policy/technician.js';
 import type { EnginesPort, Handlers, Identity, LogPort, PolicyPort, PreferencesPort, SessionsPort, SettingsPort } from './ports.js';
@@ -33,7 +34,7 @@ export function appHandlers(deps: AppHandlerDeps): Pick<Handlers, 'getAppInfo' |
         resticVersion = null;
       }
       const config = deps.settings.effective();
-      const branding = policy.policy.branding;
+      const { branding, enrollment } = policy.policy;
       return {
         version: deps.version,
         resticVersion,
@@ -48,6 +49,7 @@ export function appHandlers(deps: AppHandlerDeps): Pick<Handlers, 'getAppInfo' |
         locked: policy.locked(),
         branding: { organization: branding?.organization ?? null, supportContact: branding?.supportContact ?? null },
         enrollmentTemplate: policy.policy.enrollment?.uriTemplate ?? null,
+        enrollmentDefaults: enrollment ? { planId: enrollment.planId, paths: enrollmentPaths(enrollment, deps.identity.homeDir), retention: enrollment.retention ?? defaultEnrollmentRetention } : null,
         overdueAfterDays: policy.overdueAfterDays(),
         preferences: deps.preferences.get(),
         configProblem: deps.settings.problem() ?? policy.problem,

@@ -7,7 +7,6 @@ import { CofreError, type FailureCause } from '../errors.js';
 import { defaultRetryPolicy, type JobHandle, type RetryPolicy } from '../jobs/index.js';
 import { sourceMissingWarning } from '../restic/index.js';
 import type { BackupProgress, BackupResult, BackupSummary } from '../restic/types.js';
-import { withAutoUnlock } from './auto-unlock.js';
 import type { CatalogPort, EnginesPort, FinishedJob, Identity, IndexerPort, JobEnding, JobKindEnd, JobTrackerPort, LogPort, Notify, Queue, RowFields, RunJobHooks, SettingsPort } from './ports.js';
 
 /** Scheduled work waits out short outages: 5 attempts over about 15 minutes. */
@@ -53,8 +52,6 @@ export class BackupJobs implements JobKindEnd {
         const repo = settings.repo(plan.repo);
         if (job.attempt === 1) await hooks('backup', 'start', plan, repo, {});
         const engine = await engines.forRepo(repo);
-        // A retry follows a transient failure (often a lock): stale locks go first, whatever autoUnlock says.
-        if (job.attempt > 1) await engine.unlock({ signal: job.signal }).catch(() => undefined);
         const request = {
           planId: plan.id,
           instance: settings.effective().instance,
@@ -75,7 +72,8 @@ export class BackupJobs implements JobKindEnd {
             if (tracker.struggling(job.jobId, cause)) statusChanged();
           },
         };
-        const backup = () => withAutoUnlock(repo, engine, job.signal, log, () => engine.backup(request, options));
+        // A lock met on the way is cleared by the engine when autoUnlock is set or its owner is gone (stale-locks.ts).
+        const backup = () => engine.backup(request, options);
         let result: BackupResult;
         try {
           result = await backup();

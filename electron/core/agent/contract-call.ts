@@ -3,9 +3,9 @@
 // translated error payload with secrets masked, never as an exception with a stack.
 import { api, isApiMethod, type ApiMethod, type ApiOutput, type ApiParsedInput, type ApiResult, type SessionRef } from '../api.js';
 import { problemToField, zodIssuesToProblems } from '../config/field-problems.js';
-import { CofreError, toErrorPayload } from '../errors.js';
-import type { Locale } from '../i18n/index.js';
-import { exceedsJsonLimits } from '../json-limits.js';
+import { CofreError, toErrorPayload, type FieldProblem } from '../errors.js';
+import { t, type Locale } from '../i18n/index.js';
+import { maxReportedProblems, requestExcess } from '../json-limits.js';
 import type { Handlers, LogPort } from './ports.js';
 
 export interface CallContext {
@@ -21,7 +21,9 @@ export async function callContract(handlers: Handlers, method: string, input: un
   }
   const def = api[method];
   const invalid = (details: string) => ({ ok: false as const, error: new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details } }).toPayload(locale) });
-  if (exceedsJsonLimits(input)) return invalid('nesting');
+  // The same budget as the HTTP face, before any schema work (IPC hands over objects already built).
+  const excess = requestExcess(input);
+  if (excess) return { ok: false, error: new CofreError(excessMessage[excess.limit], { cause: 'invalid-input', params: { max: excess.max } }).toPayload(locale) };
   let parsed: ReturnType<typeof def.input.safeParse>;
   try {
     parsed = def.input.safeParse(input ?? {});
@@ -31,7 +33,7 @@ export async function callContract(handlers: Handlers, method: string, input: un
     return invalid(method);
   }
   if (!parsed.success) {
-    const fields = zodIssuesToProblems(parsed.error, input).map((problem) => problemToField(problem, locale));
+    const fields = cappedFields(zodIssuesToProblems(parsed.error, input), (problem) => problemToField(problem, locale), locale);
     const details = fields.slice(0, 3).map((f) => `${f.path}: ${f.message}`).join('; ');
     return { ok: false, error: new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details }, fields }).toPayload(locale) };
   }
@@ -53,4 +55,14 @@ export async function callContract(handlers: Handlers, method: string, input: un
 export function describeUnexpected(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+const excessMessage = { values: 'limits.tooManyValues', depth: 'limits.tooDeep', bytes: 'limits.tooLarge' } as const;
+
+/** At most `maxReportedProblems` entries, the last saying how many more there were (no 27 MB error). */
+function cappedFields<P>(problems: P[], toField: (problem: P) => FieldProblem, locale: Locale): FieldProblem[] {
+  if (problems.length <= maxReportedProblems) return problems.map(toField);
+  const shown = problems.slice(0, maxReportedProblems - 1).map(toField);
+  const rest = problems.length - shown.length;
+  return [...shown, { path: '', message: t(rest === 1 ? 'server.moreProblems.one' : 'server.moreProblems.other', { count: rest }, locale) }];
 }

@@ -5,6 +5,7 @@ import type { Repo } from '../config/backrest-schema.js';
 import { toRepoTarget } from '../config/repo-secrets.js';
 import { CofreError } from '../errors.js';
 import { detectRestic, ResticEngine } from '../restic/index.js';
+import type { StaleLockPolicy } from '../restic/stale-locks.js';
 import type { Capabilities, RepoTarget } from '../restic/types.js';
 import type { SecretStore } from '../secrets/index.js';
 import type { EnginesPort, LogPort } from './ports.js';
@@ -13,7 +14,7 @@ export class Engines implements EnginesPort {
   private detected: Promise<{ binary: string; capabilities: Capabilities }> | undefined;
 
   constructor(
-    private readonly deps: { resticBinary: string; cacheDir: string; secrets: SecretStore; log: Pick<LogPort, 'addSecrets' | 'write'>; env?: NodeJS.ProcessEnv },
+    private readonly deps: { resticBinary: string; cacheDir: string; secrets: SecretStore; log: Pick<LogPort, 'addSecrets' | 'write' | 'info'>; env?: NodeJS.ProcessEnv; unreachableGiveUpMs?: number },
   ) {}
 
   /** restic's version and capabilities; a missing binary is a translated 'restic-missing' failure. */
@@ -26,7 +27,8 @@ export class Engines implements EnginesPort {
   }
 
   async forRepo(repo: Repo): Promise<ResticEngine> {
-    return this.engineFor(await toRepoTarget(repo, this.deps.secrets, this.deps.env));
+    const staleLocks = { autoUnlock: repo.autoUnlock === true, log: (message: string) => this.deps.log.info(`repository ${repo.id}: ${message}`) };
+    return this.engineFor(await toRepoTarget(repo, this.deps.secrets, this.deps.env), { staleLocks });
   }
 
   /** An engine for a repository being edited in the settings (not saved yet). */
@@ -38,7 +40,7 @@ export class Engines implements EnginesPort {
     return this.engineFor(await toRepoTarget(draft, this.deps.secrets, this.deps.env), options);
   }
 
-  private async engineFor(target: RepoTarget, extra: { unreachableGiveUpMs?: number } = {}): Promise<ResticEngine> {
+  private async engineFor(target: RepoTarget, extra: { unreachableGiveUpMs?: number; staleLocks?: StaleLockPolicy } = {}): Promise<ResticEngine> {
     this.deps.log.addSecrets([target.password, target.restPassword, ...Object.values(target.env)]);
     const { binary, capabilities } = await this.restic();
     return new ResticEngine({
@@ -46,6 +48,7 @@ export class Engines implements EnginesPort {
       capabilities,
       repo: target,
       cacheDir: this.deps.cacheDir,
+      ...(this.deps.unreachableGiveUpMs ? { unreachableGiveUpMs: this.deps.unreachableGiveUpMs } : {}),
       ...extra,
       log: (entry) => this.deps.log.write(entry.level, `restic[${target.id}]: ${entry.message}`),
     });

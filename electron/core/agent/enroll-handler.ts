@@ -1,10 +1,12 @@
 // `enroll`, the end user's way in on a fresh machine: the policy's enrollment template becomes this
 // machine's repository and plan, after a connection test, with the repository initialised if new.
 import type { SessionRef } from '../api.js';
+import { isDeepStrictEqual } from 'node:util';
 import type { Config, Repo } from '../config/backrest-schema.js';
 import { CofreError } from '../errors.js';
 import type { MessageKey } from '../i18n/index.js';
-import { expandEnrollment } from '../policy/enrollment.js';
+import { defaultEnrollmentRetention, enrollmentPaths, expandEnrollment } from '../policy/enrollment.js';
+import { isLocked } from '../policy/merge.js';
 import { testConnection, type ConnectionDeps } from './connection.js';
 import type { EnginesPort, Handlers, Identity, LogPort, PolicyPort, SettingsPort } from './ports.js';
 import { rememberGuid } from './settings-handlers.js';
@@ -29,7 +31,11 @@ export function enrollHandler(deps: EnrollDeps): Pick<Handlers, 'enroll'> {
       const restPassword = input.restPassword ?? enrollment.restPassword;
       // No guid yet: autoInitialize until the repository's id is known (rememberGuid), as in Backrest.
       const repo: Repo = { id: enrollment.repoId, uri, env: [], flags: [], hooks: [], autoInitialize: true, autoUnlock: true };
-      const paths = input.paths ?? enrollment.paths.map((p) => p.replaceAll('{home}', deps.identity.homeDir));
+      // What the person changed in the wizard, unless IT locked it (the wizard shows those read-only).
+      const defaultPaths = enrollmentPaths(enrollment, deps.identity.homeDir);
+      const defaultRetention = enrollment.retention ?? defaultEnrollmentRetention;
+      const lockedHere = (field: string) => isLocked(deps.policy.policy, `plans.${enrollment.planId}.${field}`);
+      const paths = input.paths ?? defaultPaths;
       const plan = {
         id: enrollment.planId,
         repo: repo.id,
@@ -39,7 +45,7 @@ export function enrollHandler(deps: EnrollDeps): Pick<Handlers, 'enroll'> {
         hooks: [],
         backup_flags: [],
         schedule: enrollment.schedule ?? { cron: '0 12 * * 1-5', clock: 'CLOCK_LOCAL' as const },
-        retention: enrollment.retention ?? { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } },
+        retention: input.retention ?? defaultRetention,
       };
       const nextFrom = (current: Config): Config => ({
         ...current,
@@ -55,6 +61,10 @@ export function enrollHandler(deps: EnrollDeps): Pick<Handlers, 'enroll'> {
       if (enrolled) {
         if (!deps.isTechnician(session)) throw new CofreError('error.technicianRequired');
         settings.assertUnlocked(nextFrom(settings.user()));
+      }
+      // A fresh machine has nothing to compare with: the wizard's own changes are checked against IT's locks here.
+      for (const [field, given, preset] of [['paths', input.paths, defaultPaths], ['retention', input.retention, defaultRetention]] as const) {
+        if (given && lockedHere(field) && !isDeepStrictEqual(given, preset)) throw new CofreError('error.lockedByPolicy', { detail: `plans.${enrollment.planId}.${field}` });
       }
       const result = await testConnection(deps, repo, { password: input.password, restUsername, restPassword });
       if (!result.ok && result.cause !== 'no-repository') {
@@ -72,3 +82,4 @@ export function enrollHandler(deps: EnrollDeps): Pick<Handlers, 'enroll'> {
     },
   };
 }
+

@@ -18,6 +18,8 @@ export interface JournalDeps {
   kinds: Partial<Record<JobKind, JobKindEnd>>;
   /** A backup, check or prune finished: scheduled slots may move. */
   ran(job: JobInfo): void;
+  /** A one-shot command was stopped by a signal: its cancelled jobs are recorded as interrupted. */
+  interrupted?(): boolean;
 }
 
 export class Journal {
@@ -85,7 +87,8 @@ export class Journal {
     if (historyId !== undefined) {
       this.deps.history.finish(historyId, {
         ...(kind?.row?.(outcome.value) ?? {}),
-        status: outcome.status,
+        // A signal is not a user's cancel: the attempt did not finish, as after a crash.
+        status: outcome.status === 'cancelled' && this.deps.interrupted?.() ? 'interrupted' : outcome.status,
         endedAt: new Date(outcome.endedAt).toISOString(),
         cause: error?.cause,
         message: error?.message,

@@ -22,10 +22,9 @@ export function maintenanceJobs(deps: MaintenanceJobDeps) {
         kind,
         trigger,
         run: async ({ signal }) => {
+          // A lock left by a killed restic or agent is cleared by the engine (stale-locks.ts), so a
+          // scheduled check or prune never needs a technician after a crash.
           const engine = await deps.engines.forRepo(repo);
-          // A killed restic or agent leaves a stale lock; `unlock` without --remove-all removes only
-          // those, so a scheduled check or prune never needs a technician after a crash.
-          await engine.unlock({ signal }).catch(() => undefined);
           if (kind === 'check') {
             const readDataSubset = repo.checkPolicy?.readDataSubsetPercent ? `${repo.checkPolicy.readDataSubsetPercent}%` : undefined;
             const result = await engine.check({ readDataSubset, signal });

@@ -6,6 +6,7 @@ import type { ApiParsedInput, SessionRef } from '../api.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { defaultRetryPolicy } from '../jobs/index.js';
 import type { RestoreReport } from '../restore/place.js';
+import { restoreJournalDir } from '../restore/placement-journal.js';
 import { restoreSelection } from '../restore/restore-selection.js';
 import type { CatalogPort, EnginesPort, FinishedJob, JobEnding, JobKindEnd, PolicyPort, Queue, RowFields } from './ports.js';
 
@@ -19,6 +20,8 @@ export interface RestoreJobDeps {
   engines: Pick<EnginesPort, 'forRepo'>;
   queue: Pick<Queue, 'enqueue'>;
   policy: Pick<PolicyPort, 'capabilities'>;
+  /** Where placement journals live, so a restore killed mid-placement is rolled back at the next start. */
+  dataDir: string;
 }
 
 export class RestoreJobs implements JobKindEnd {
@@ -40,7 +43,7 @@ export class RestoreJobs implements JobKindEnd {
       run: async ({ signal, progress }) => {
         const engine = await engines.forRepo(repo);
         const report = await restoreSelection(
-          { index: catalog.index, source: engine },
+          { index: catalog.index, source: engine, journal: { dir: restoreJournalDir(this.deps.dataDir), repoId: repo.id } },
           { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
           { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress },
         );

@@ -6,7 +6,6 @@ import type { Plan, Repo } from '../config/backrest-schema.js';
 import { CofreError } from '../errors.js';
 import { defaultRetryPolicy, type JobErrorInfo, type JobInfo, type JobOutcome } from '../jobs/index.js';
 import { retentionToFlags } from '../restic/index.js';
-import { withAutoUnlock } from './auto-unlock.js';
 import type { CatalogPort, EnginesPort, FinishedJob, History, JobEnding, JobKindEnd, LogPort, Queue, RowFields, RunJobHooks, SettingsPort } from './ports.js';
 
 interface ForgetValue {
@@ -55,7 +54,7 @@ export class RetentionJobs implements JobKindEnd {
         let value: ForgetValue;
         try {
           const forget = () => engine.forget({ planId: plan.id, instance: settings.effective().instance, retention: flags, signal });
-          const result = await withAutoUnlock(repo, engine, signal, log, forget);
+          const result = await forget();
           if (result.removed.length > 0) catalog.forgotten(repo.id, result.removed);
           value = { removed: result.removed.length, kept: result.kept.length, managedByServer: false };
         } catch (error) {

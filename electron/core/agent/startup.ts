@@ -31,6 +31,8 @@ export interface AgentOptions {
   logEcho?: (line: string) => void;
   /** Retry policy for transient failures of scheduled and manual backups. */
   retry?: RetryPolicy;
+  /** How long restic may wait for an unreachable server within one job attempt (default 120 s). */
+  unreachableGiveUpMs?: number;
   clock?: { now(): Date };
   version?: string;
 }

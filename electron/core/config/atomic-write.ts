@@ -43,10 +43,23 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Creates a directory readable only by its owner (0700), tightening an existing one. */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') await fs.chmod(dir, 0o700);
+/**
+ * Creates a directory readable only by its owner (0700). Only the folders this call creates are
+ * tightened: an existing folder is left as it is, because it may not be Cofre's to change (with
+ * `--config /tmp/config.json` the parent is the sticky, world-writable /tmp). The data dir, which
+ * Cofre does make private when it recognises it as its own, is handled by history/data-dir.ts.
+ * Returns the first folder created, if any.
+ */
+export async function ensurePrivateDir(dir: string): Promise<string | undefined> {
+  const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (created === undefined || process.platform === 'win32') return created;
+  // mkdir's mode is filtered by the umask; every level created here gets exactly 0700.
+  const first = path.resolve(created);
+  for (let level = path.resolve(dir); ; level = path.dirname(level)) {
+    await fs.chmod(level, 0o700);
+    if (level === first || path.dirname(level) === level) break;
+  }
+  return created;
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../secrets/secret-store.js';
 import { exportBackrest, importBackrest } from './backrest-io.js';
-import { identityKey, isSecretRef, resolveHookSecrets, restoreExtraSecrets, splitExtraSecrets, stripExtraSecrets } from './extra-secrets.js';
+import { identityKey, isSecretRef, resolveHookSecrets, restoreExtraSecrets, splitExtraSecrets, stripExtraSecrets, urlCarriesCredentials } from './extra-secrets.js';
 import { moveSecretsOut, redactConfig } from './repo-secrets.js';
 import { ConfigStore } from './store.js';
 import { parseConfig } from './validate.js';
@@ -93,6 +93,26 @@ describe('hook and multihost secrets', () => {
     for (const secret of secretValues) expect(out).not.toContain(secret);
     const full = await exportBackrest(imported, store, { includeSecrets: true });
     for (const secret of secretValues) expect(full).toContain(secret);
+  });
+
+  it('regression (issue 15): webhook credentials typed without a scheme or in a fragment are not exported without --include-secrets', async () => {
+    const urls = ['bob:schemeless-secret@ntfy.example.org/topic', 'ntfy.example.org/topic?auth=schemeless-query', 'https://ntfy.example.org/t#tok=fragment-secret', ' HTTPS://eve:spaced-secret@h.example/'];
+    const withUrls = parseConfig({
+      version: 6, instance: 'pc',
+      repos: [{ id: 'r1', uri: '/srv/r1', hooks: urls.map((webhookUrl) => ({ conditions: ['CONDITION_ANY_ERROR'], actionWebhook: { webhookUrl, method: 'POST' } })) }],
+      plans: [{ id: 'p1', repo: 'r1', paths: ['/a'], hooks: [{ conditions: ['CONDITION_ANY_ERROR'], actionGotify: { baseUrl: 'gotify-user:gotify-basic@gotify.example', token: 't' } }] }],
+    });
+    const store = new MemorySecretStore();
+    const { config: imported } = await importBackrest(JSON.stringify(withUrls), store);
+    const plain = await exportBackrest(imported, store, { includeSecrets: false });
+    for (const secret of ['schemeless-secret', 'schemeless-query', 'fragment-secret', 'spaced-secret', 'gotify-basic']) {
+      expect(plain).not.toContain(secret);
+      expect(JSON.stringify(imported)).not.toContain(secret); // not in config.json either
+    }
+    const full = await exportBackrest(imported, store, { includeSecrets: true });
+    for (const url of urls) expect(full).toContain(JSON.stringify(url));
+    // A plain URL stays as it is: nothing to hide, and the hook keeps working after import.
+    expect(urlCarriesCredentials('https://ntfy.example.org/topic')).toBe(false);
   });
 
   it('a save never loses them, and forgets those of a removed hook', async () => {

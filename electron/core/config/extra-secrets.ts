@@ -8,7 +8,8 @@
 // - actionGotify.token, actionTelegram.botToken;
 // - the whole URL of actionDiscord / actionSlack / actionHealthchecks (the token is the path) and
 //   actionShoutrrr (its URL carries the service credentials);
-// - actionWebhook.webhookUrl and actionGotify.baseUrl when they carry user-info or a query string;
+// - actionWebhook.webhookUrl and actionGotify.baseUrl when they carry user-info, a query string or a
+//   fragment, also when typed without their scheme (urlCarriesCredentials);
 // - sync.identity.ed25519priv (Backrest 1.9/1.10 kept their ECDSA PEM in the same field);
 // - every string field of sync.pairingTokens[] whose name says secret or token.
 import { randomBytes } from 'node:crypto';
@@ -27,13 +28,18 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' 
 
 const refKey = (ref: string) => ref.slice(secretRefPrefix.length);
 
-function urlCarriesCredentials(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.username !== '' || url.password !== '' || url.search !== '';
-  } catch {
-    return false;
-  }
+/**
+ * Whether a URL text carries a credential: user-info (`user:pass@`), a query string (`?token=`)
+ * or a fragment. Read from the text itself, not only through `new URL`: a URL typed without its
+ * scheme (`user:pass@ntfy.example.org/topic`) parses as scheme `user:` and would slip through.
+ */
+export function urlCarriesCredentials(value: string): boolean {
+  const text = value.trim();
+  if (text === '') return false;
+  const rest = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
+  if (authority.includes('@')) return true;
+  return /[?#]./.test(rest);
 }
 
 interface Slot {

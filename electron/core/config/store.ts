@@ -219,12 +219,25 @@ export class ConfigStore {
     return { config: this.get(), problem: problem.toPayload(locale) };
   }
 
-  /** Copies a damaged config.json aside so the user's hand edits are not lost by the next save. */
+  /**
+   * Copies a damaged config.json aside so the user's hand edits are not lost by the next save.
+   * The copy may hold secrets (a hand-edited file with passwords), so it is a new 0600 file whatever
+   * mode config.json had. A file already set aside with the same content is reused: every start
+   * of a machine stuck with a damaged config would otherwise leave one more copy.
+   */
   private async setAsideDamaged(): Promise<string | undefined> {
-    const target = `${this.path}.damaged-${stamp(this.now())}`;
     try {
-      await fs.copyFile(this.path, target);
-      await fs.chmod(target, 0o600);
+      const content = await fs.readFile(this.path);
+      const dir = path.dirname(this.path);
+      const prefix = `${this.baseName}.damaged-`;
+      const earlier = (await fs.readdir(dir)).filter((name) => name.startsWith(prefix)).sort().reverse();
+      for (const name of earlier) {
+        const copy = path.join(dir, name);
+        const same = await fs.readFile(copy).then((kept) => kept.equals(content), () => false);
+        if (same) return copy;
+      }
+      const target = `${this.path}.damaged-${stamp(this.now())}`;
+      await atomicWriteFile(target, content, 0o600);
       return target;
     } catch {
       return undefined;

@@ -67,4 +67,15 @@ describe('status after failed, interrupted and clock-skewed attempts', () => {
     expect(status.health).toBe('ok');
     expect(status.clockSkew).toBeUndefined();
   });
+
+  it('a backup whose retention failed on a lock it could not clear is a warning, not "up to date"', () => {
+    const store = new HistoryStore(':memory:', { pid: 4242 });
+    const id = store.record({ type: 'backup', planId: 'p', repoId: 'nas', trigger: 'schedule', startedAt: hours(-1) });
+    store.finish(id, { status: 'success', endedAt: hours(-1), summary: { retention: { status: 'failure', removed: 0, kept: 0, managedByServer: false, cause: 'repo-locked', message: 'The repository is locked by another operation.' } } });
+    const status = statusOf(store);
+    expect(status.health).toBe('warning');
+    expect(status.cause).toBe('repo-locked');
+    expect(status.plans[0]).toMatchObject({ state: 'warning', lastOutcome: 'success', lastCause: 'repo-locked', lastMessage: 'The repository is locked by another operation.' });
+    store.close();
+  });
 });

@@ -60,13 +60,16 @@ export function derivePlanStatus(plan: StatusInput['plans'][number], input: Stat
   const finished = (op: typeof attempt) => (op && op.status !== 'pending' && op.status !== 'running' ? op.status : null);
   const health = finished(attempt);
   const outcome = finished(latest) ?? health;
-  const troubled = health === 'failure' || health === 'warning';
+  // A backup made whose retention met a lock nobody may clear (a live restic, another computer's):
+  // old backups pile up until someone acts, so the plan is not "up to date" (issue 15).
+  const lockedRetention = lockedRetentionOf(attempt);
+  const troubled = health === 'failure' || health === 'warning' || lockedRetention !== null;
 
   let state: PlanState;
   if (running) state = 'running';
   else if (health === 'failure') state = 'failed';
   else if (overdue) state = 'overdue';
-  else if (health === 'warning') state = 'warning';
+  else if (health === 'warning' || lockedRetention) state = 'warning';
   else if (paused) state = 'paused';
   else if (!success) state = 'never';
   else state = 'ok';
@@ -81,8 +84,8 @@ export function derivePlanStatus(plan: StatusInput['plans'][number], input: Stat
     lastSuccessAt: successAt.at,
     lastAttemptAt: attemptAt.at,
     lastOutcome: outcome,
-    lastCause: troubled ? (attempt?.cause ?? (health === 'warning' ? 'partial' : null)) : null,
-    lastMessage: troubled ? (attempt?.message ?? null) : null,
+    lastCause: troubled ? (attempt?.cause ?? (health === 'warning' ? 'partial' : lockedRetention ? 'repo-locked' : null)) : null,
+    lastMessage: troubled ? (attempt?.message ?? lockedRetention?.message ?? null) : null,
     lastBackupBytes: success?.totalBytes ?? null,
     nextRunAt: nextRun ? nextRun.toISOString() : null,
     overdue,
@@ -90,6 +93,13 @@ export function derivePlanStatus(plan: StatusInput['plans'][number], input: Stat
     running: running ? { jobId: running.jobId, progress: running.progress } : null,
     ...(skewed ? { clockSkew: true } : {}),
   };
+}
+
+/** The retention outcome linked to a backup row, when it failed on a repository lock. */
+function lockedRetentionOf(attempt: PlanHistory['lastAttempt']): { message: string | null } | null {
+  const retention = attempt?.summary?.retention as { status?: unknown; cause?: unknown; message?: unknown } | undefined;
+  if (!retention || retention.status !== 'failure' || retention.cause !== 'repo-locked') return null;
+  return { message: typeof retention.message === 'string' ? retention.message : null };
 }
 
 export function deriveStatus(input: StatusInput): AgentStatus {

@@ -168,3 +168,60 @@ describe('HistoryStore', () => {
     }
   });
 });
+
+describe('HistoryStore whose file is deleted or replaced while open (issue 15)', () => {
+  it('switches to the file now at the path, carries its running rows over and keeps every id unique', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cofre-history-replaced-'));
+    const file = join(dir, 'history.sqlite');
+    const told: string[] = [];
+    const serve = new HistoryStore(file, { fileCheckMs: 0, onFileReplaced: (what) => told.push(what) });
+    try {
+      const done = serve.record({ type: 'backup', planId: 'docs', repoId: 'nas', trigger: 'schedule', startedAt: minutes(0) });
+      serve.finish(done, { status: 'success', endedAt: minutes(1) });
+      const running = serve.record({ type: 'backup', planId: 'docs', repoId: 'nas', trigger: 'schedule', startedAt: minutes(2) });
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      // Another process (a CLI run) starts the new file and writes to it.
+      const cli = new HistoryStore(file);
+      const cliRow = cli.record({ type: 'forget', planId: 'docs', repoId: 'nas', trigger: 'cli', status: 'success', startedAt: minutes(3) });
+      cli.close();
+
+      const finished = serve.finish(running, { status: 'success', endedAt: minutes(4) });
+      expect(told).toEqual(['replaced']);
+      expect(finished).toMatchObject({ status: 'success', planId: 'docs', type: 'backup' });
+      const later = serve.record({ type: 'check', repoId: 'nas', trigger: 'schedule', startedAt: minutes(5) });
+      expect(later).toBeGreaterThan(Math.max(done, running));
+      expect(serve.get(running)?.type).toBe('backup'); // the old id still names the carried-over row
+      const reader = new HistoryStore(file);
+      try {
+        expect(reader.list({}).items.map((op) => op.type).sort()).toEqual(['backup', 'check', 'forget']);
+        expect(reader.get(cliRow)?.type).toBe('forget');
+      } finally {
+        reader.close();
+      }
+      expect(told).toEqual(['replaced']); // told once, not on every call
+    } finally {
+      serve.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('recreates a deleted file itself when nothing else did', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cofre-history-deleted-'));
+    const file = join(dir, 'history.sqlite');
+    const told: string[] = [];
+    const store = new HistoryStore(file, { fileCheckMs: 0, onFileReplaced: (what) => told.push(what) });
+    try {
+      store.record({ type: 'backup', repoId: 'nas', trigger: 'schedule', status: 'success', startedAt: minutes(0) });
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      expect(store.list({}).total).toBe(0);
+      expect(told).toEqual(['deleted']);
+      store.record({ type: 'backup', repoId: 'nas', trigger: 'schedule', status: 'success', startedAt: minutes(1) });
+      const reader = new HistoryStore(file);
+      expect(reader.list({}).total).toBe(1);
+      reader.close();
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

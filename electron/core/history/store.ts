@@ -3,6 +3,7 @@
 // once: WAL lets readers run beside the writer and busy_timeout absorbs short write contention.
 import { isProcessAlive } from '../process-alive.js';
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { CofreError, type FailureCause } from '../errors.js';
 import {
@@ -21,6 +22,14 @@ export interface HistoryStoreOptions {
   bootTime?: number;
   /** When this process started, in ms; a row with our pid but older than that is a reused pid. */
   processStart?: number;
+  /**
+   * Called once each time the file was found deleted or replaced under the open connection (a user
+   * or cleaner removed it while `serve` or the tray runs) and the store switched to the file now at
+   * the path, so this process and a CLI run see the same history again.
+   */
+  onFileReplaced?: (what: 'deleted' | 'replaced') => void;
+  /** How often, at most, the path is compared with the open file (default 250 ms). */
+  fileCheckMs?: number;
 }
 
 interface Row {
@@ -139,29 +148,89 @@ const patchColumns: Record<keyof OperationPatch, string> = {
 };
 
 export class HistoryStore {
-  private readonly db: Database.Database;
+  private handle: Database.Database;
+  private readonly path: string;
   private readonly pid: number;
   private readonly now: () => Date;
   private readonly isAlive: (pid: number) => boolean;
   private readonly bootTime: number;
   private readonly processStart: number;
+  private readonly onFileReplaced: ((what: 'deleted' | 'replaced') => void) | undefined;
+  private readonly fileCheckMs: number;
+  /** Device and inode of the file the connection has open (null for ':memory:'). */
+  private opened: { dev: number; ino: number } | null;
+  private checkedAt = 0;
+  /** Ids of our unfinished rows copied into a new file when the old one vanished: old id -> new id. */
+  private readonly moved = new Map<number, number>();
 
   /** `path` is a file in the app data dir, or ':memory:' in tests. */
   constructor(path: string, options: HistoryStoreOptions = {}) {
+    this.path = path;
     this.pid = options.pid ?? process.pid;
     this.now = options.now ?? (() => new Date());
     this.isAlive = options.isAlive ?? isProcessAlive;
     this.bootTime = options.bootTime ?? Date.now() - uptime() * 1000;
     this.processStart = options.processStart ?? Date.now() - process.uptime() * 1000;
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version < schemaVersion) {
-      this.db.exec(schema);
-      this.db.pragma(`user_version = ${schemaVersion}`);
+    this.onFileReplaced = options.onFileReplaced;
+    this.fileCheckMs = options.fileCheckMs ?? 250;
+    this.handle = openHistory(path);
+    this.opened = identityOf(path);
+  }
+
+  /**
+   * The connection, after making sure it still belongs to the file at the path. Never switched
+   * inside a transaction: every statement of one transaction runs on the same file.
+   */
+  private get db(): Database.Database {
+    if (this.opened && !this.handle.inTransaction && Date.now() - this.checkedAt >= this.fileCheckMs) {
+      this.checkedAt = Date.now();
+      const current = identityOf(this.path);
+      if (!current || current.dev !== this.opened.dev || current.ino !== this.opened.ino) this.switchFile(current ? 'replaced' : 'deleted');
     }
+    return this.handle;
+  }
+
+  private switchFile(what: 'deleted' | 'replaced'): void {
+    const old = this.handle;
+    let unfinished: Row[] = [];
+    let maxId = 0;
+    try {
+      // What this process is still writing lives on in the new file, so its jobs can finish there.
+      unfinished = old.prepare(`SELECT * FROM operations WHERE status IN ('pending', 'running') AND pid = ?`).all(this.pid) as Row[];
+      maxId = (old.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM operations').get() as { n: number }).n;
+    } catch {
+      // the old file is unreadable as well: nothing to carry over
+    }
+    try {
+      old.close();
+    } catch {
+      // closing a connection to a deleted file may fail; the new one is what matters
+    }
+    this.handle = openHistory(this.path);
+    this.opened = identityOf(this.path);
+    this.handle.transaction(() => {
+      // Ids handed out before stay unique: new rows are numbered after every old one, so an old id
+      // that was carried over can never be mistaken for a row created later.
+      const seq = this.handle.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'operations'`).get() as { seq: number } | undefined;
+      if (!seq) this.handle.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('operations', ?)`).run(maxId);
+      else if (seq.seq < maxId) this.handle.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'operations'`).run(maxId);
+      const insert = this.handle.prepare(
+        `INSERT INTO operations (type, plan_id, repo_id, snapshot_id, status, trigger, started_at, ended_at, duration_ms, bytes_added, total_bytes, cause, message, detail, summary, pid)
+         VALUES (@type, @plan_id, @repo_id, @snapshot_id, @status, @trigger, @started_at, @ended_at, @duration_ms, @bytes_added, @total_bytes, @cause, @message, @detail, @summary, @pid)`,
+      );
+      for (const row of unfinished) {
+        const newId = Number(insert.run(row).lastInsertRowid);
+        for (const [from, to] of this.moved) if (to === row.id) this.moved.set(from, newId);
+        this.moved.set(row.id, newId);
+      }
+    })();
+    this.onFileReplaced?.(what);
+  }
+
+  /** The id a row has now (it changes only when the file was replaced while the row was running). */
+  private currentId(id: number): number {
+    void this.db; // a switch to a new file, if due, happens before the id is looked up
+    return this.moved.get(id) ?? id;
   }
 
   /** Adds an operation (status 'running' unless given) and returns its id. */
@@ -191,6 +260,10 @@ export class HistoryStore {
   }
 
   update(id: number, patch: OperationPatch): void {
+    this.updateRow(this.currentId(id), patch);
+  }
+
+  private updateRow(id: number, patch: OperationPatch): void {
     const sizes = patch.summary ? sizesFromSummary(patch.summary) : {};
     const merged: OperationPatch = { ...sizes, ...patch };
     const sets: string[] = [];
@@ -208,17 +281,18 @@ export class HistoryStore {
   /** Closes an operation: its outcome, end time and duration; the row no longer belongs to a process. */
   finish(id: number, input: FinishInput): Operation {
     const { endedAt, ...patch } = input;
+    const rowId = this.currentId(id);
     const run = this.db.transaction(() => {
-      this.update(id, patch);
+      this.updateRow(rowId, patch);
       const ended = toMs(endedAt ?? this.now());
-      this.db.prepare('UPDATE operations SET ended_at = @ended, duration_ms = MAX(0, @ended - started_at), pid = NULL WHERE id = @id').run({ id, ended });
+      this.db.prepare('UPDATE operations SET ended_at = @ended, duration_ms = MAX(0, @ended - started_at), pid = NULL WHERE id = @id').run({ id: rowId, ended });
     });
     run();
     return this.get(id)!;
   }
 
   get(id: number): Operation | undefined {
-    const row = this.db.prepare('SELECT * FROM operations WHERE id = ?').get(id) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM operations WHERE id = ?').get(this.currentId(id)) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
@@ -367,11 +441,11 @@ export class HistoryStore {
   close(): void {
     // SQLite's advice for long-lived connections: refresh planner statistics when closing.
     try {
-      this.db.pragma('optimize');
+      this.handle.pragma('optimize');
     } catch {
       // read-only or busy file: statistics are an optimisation only
     }
-    this.db.close();
+    this.handle.close();
   }
 
   /** Distinct plan ids by index skip-scan: one index probe per plan instead of a full scan. */
@@ -391,4 +465,23 @@ function decodeCursor(cursor: string): [number, number] {
   const match = /^(-?\d+)\.(\d+)$/.exec(cursor);
   if (!match) throw new CofreError('history.error.badCursor', { cause: 'invalid-input' });
   return [Number(match[1]), Number(match[2])];
+}
+
+function openHistory(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < schemaVersion) {
+    db.exec(schema);
+    db.pragma(`user_version = ${schemaVersion}`);
+  }
+  return db;
+}
+
+function identityOf(path: string): { dev: number; ino: number } | null {
+  if (path === ':memory:' || path === '') return null;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? { dev: stat.dev, ino: stat.ino } : null;
 }

@@ -4,7 +4,8 @@ import { jobKinds, type JobTrigger } from '../api.js';
 import type { FailureCause } from '../errors.js';
 
 /** Every job kind, plus the hook runs recorded beside the job they belong to. */
-export const operationTypes = [...jobKinds, 'hook'] as const;
+// 'notice': something Cofre tells the user about itself (its history file was deleted under it).
+export const operationTypes = [...jobKinds, 'hook', 'notice'] as const;
 export type OperationType = (typeof operationTypes)[number];
 
 export const operationStatuses = ['pending', 'running', 'success', 'warning', 'failure', 'cancelled', 'interrupted'] as const;

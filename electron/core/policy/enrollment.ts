@@ -3,6 +3,8 @@
 import { CofreError } from '../errors.js';
 import { checkRepoUri } from '../config/repo-uri.js';
 import { t } from '../i18n/index.js';
+import type { Retention } from '../config/backrest-schema.js';
+import type { Enrollment } from './schema.js';
 
 export interface EnrollmentValues {
   hostname: string;
@@ -29,4 +31,12 @@ export function expandEnrollment(template: string, values: EnrollmentValues): st
   const problem = checkRepoUri(uri);
   if (problem) throw new CofreError('policy.enrollmentUri', { params: { problem: t(problem.key, problem.params) }, cause: 'invalid-input' });
   return uri;
+}
+
+/** Retention of an enrolled plan when the policy names none: a year (daily for a week, weekly for a month, monthly). */
+export const defaultEnrollmentRetention: Retention = { policyTimeBucketed: { daily: 7, weekly: 4, monthly: 12 } };
+
+/** The enrollment's folders with `{home}` expanded: what the wizard shows and what enrolling sets up. */
+export function enrollmentPaths(enrollment: Enrollment, homeDir: string): string[] {
+  return enrollment.paths.map((p) => p.replaceAll('{home}', homeDir));
 }

@@ -42,6 +42,20 @@ const textRules: [RegExp, FailureCause][] = [
   [/unknown flag|unknown shorthand flag|invalid argument|no matching ID found|invalid id|ambiguous|is not a valid|accepts \d+ arg|requires at least|Fatal: invalid|no such snapshot|all (target|source) directories\/files do not exist/i, 'invalid-input'],
 ];
 
+const serverFull = /\b507\b|insufficient storage/i;
+const noSpace = /no space left on device|disk quota exceeded|\bENOSPC\b/i;
+
+/**
+ * A restore only reads the repository: what it writes goes to this computer's disk, so "no space
+ * left" there is the local disk ('local-disk-full'), while a server answering 507 stays
+ * 'storage-full'. Other causes pass through.
+ */
+export function restoreDiskCause(cause: FailureCause | undefined, text: string): FailureCause | undefined {
+  if (serverFull.test(text)) return cause;
+  if (cause === 'storage-full' || noSpace.test(text)) return 'local-disk-full';
+  return cause;
+}
+
 /** The cause a piece of restic text points at, or undefined when it says nothing known. */
 export function causeFromText(text: string): FailureCause | undefined {
   for (const [pattern, cause] of textRules) if (pattern.test(text)) return cause;

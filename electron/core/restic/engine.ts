@@ -13,6 +13,7 @@ import { num, parseBackupLine, parseJsonLine, parseRestoreLine, toBackupSummary,
 import { absoluteFromRoots, escapeRestorePattern, normaliseSnapshotPath, TreePathMapper } from './paths.js';
 import { makeRedactor } from './redact.js';
 import { ResticProcess, type LogFn, type RunOutcome } from './run.js';
+import { toResticLock, withStaleLockRecovery, type LockAccess, type ResticLock, type StaleLockPolicy } from './stale-locks.js';
 import type {
   BackupFileError,
   BackupProgress,
@@ -46,6 +47,8 @@ export interface EngineOptions {
   unreachableGiveUpMs?: number;
   /** Parent environment (default process.env); RESTIC_* variables in it are ignored. */
   baseEnv?: NodeJS.ProcessEnv;
+  /** How a command that meets a lock recovers (see stale-locks.ts); without it, it fails as locked. */
+  staleLocks?: StaleLockPolicy;
 }
 
 interface CallOptions {
@@ -169,10 +172,49 @@ export class ResticEngine {
   }
 
   /** Runs a command and collects its stdout (small outputs only). */
-  private async collect(command: string[], call: CallOptions = {}): Promise<{ stdout: string; outcome: RunOutcome }> {
+  private collect(command: string[], call: CallOptions = {}): Promise<{ stdout: string; outcome: RunOutcome }> {
+    return this.recovering(() => this.collectOnce(command, call), call.signal);
+  }
+
+  private async collectOnce(command: string[], call: CallOptions = {}): Promise<{ stdout: string; outcome: RunOutcome }> {
     const lines: string[] = [];
     const outcome = await this.spawn(command, call).drain((line) => lines.push(line));
     return { stdout: lines.join('\n'), outcome };
+  }
+
+  /**
+   * The single point every restic command passes: a command that meets a stale lock clears it
+   * (by the repository's policy) and runs once more. The lock calls themselves bypass it.
+   */
+  private recovering<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const policy = this.opts.staleLocks;
+    if (!policy) return run();
+    return withStaleLockRecovery(run, { access: this.lockAccess, policy, ...(signal ? { signal } : {}) });
+  }
+
+  private readonly lockAccess: LockAccess = {
+    listLocks: (signal) => this.listLocks(signal ? { signal } : {}),
+    catLock: (id, signal) => this.catLock(id, signal ? { signal } : {}),
+    unlock: async (signal) => {
+      await this.collectOnce(['unlock'], signal ? { signal } : {});
+    },
+  };
+
+  /** Ids of the repository's lock files (`--no-lock`: listing must not take a lock itself). */
+  async listLocks(call: CallOptions = {}): Promise<string[]> {
+    const { stdout } = await this.collectOnce(['list', 'locks', '--no-lock'], call);
+    return stdout.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{64}$/.test(l));
+  }
+
+  /** One lock file; undefined when it is gone (its owner finished meanwhile) or unreadable. */
+  async catLock(id: string, call: CallOptions = {}): Promise<ResticLock | undefined> {
+    try {
+      const { stdout } = await this.collectOnce(['cat', 'lock', '--no-lock', ...positional([id])], call);
+      return toResticLock(id, parseJsonDocument(stdout));
+    } catch (error) {
+      if (call.signal?.aborted) throw error;
+      return undefined;
+    }
   }
 
   private async json(command: string[], call: CallOptions = {}): Promise<unknown> {
@@ -238,8 +280,7 @@ export class ResticEngine {
       }
     };
     // Status and summary go to stdout; file errors (JSON) go to stderr.
-    const proc = this.spawn(args, { ...call, okExitCodes: [3], onStderrLine: handle });
-    const outcome = await proc.drain(handle);
+    const outcome = await this.recovering(() => this.spawn(args, { ...call, okExitCodes: [3], onStderrLine: handle }).drain(handle), call.signal);
     if (!summary) {
       throw new ResticError('unknown', { exitCode: outcome.exitCode, stderrTail: outcome.stderrTail, detail: 'restic backup printed no summary' });
     }
@@ -402,7 +443,7 @@ export class ResticEngine {
 
   /** Removes stale locks (all locks with removeAll: only when no other restic can be running). */
   async unlock(opts: { removeAll?: boolean; signal?: AbortSignal } = {}): Promise<void> {
-    await this.collect(['unlock', ...(opts.removeAll ? ['--remove-all'] : [])], opts.signal ? { signal: opts.signal } : {});
+    await this.collectOnce(['unlock', ...(opts.removeAll ? ['--remove-all'] : [])], opts.signal ? { signal: opts.signal } : {});
   }
 
   async stats(opts: { mode?: 'restore-size' | 'raw-data'; snapshotIds?: string[]; signal?: AbortSignal } = {}): Promise<Stats> {
@@ -435,10 +476,10 @@ export class ResticEngine {
     if (caps.restoreJson) args.push('--json');
     for (const include of req.include) args.push(`--include=${escapeRestorePattern(normaliseSnapshotPath(include))}`);
     args.push(...positional([req.snapshotId]));
-    await this.spawn(args, call).drain((line) => {
+    await this.recovering(() => this.spawn(args, call).drain((line) => {
       const message = parseRestoreLine(line);
       if (message?.kind === 'status') call.onProgress?.(message.progress);
-    });
+    }), call.signal);
     // 0.14 prints no summary and 0.16+ counts folders as files: count what landed in the staging
     // folder (empty before), the same way on every version.
     return countTree(req.target);

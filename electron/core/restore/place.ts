@@ -5,9 +5,11 @@
 import { createReadStream } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rmdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { CofreError } from '../errors.js';
 import { keepBothName } from './conflict-names.js';
+import { PlacementJournal, type JournalHeader, type JournalIntent } from './placement-journal.js';
+import { assertNoLinkOnTheWay } from './real-path.js';
 
 export type ConflictPolicy = 'keep-both' | 'replace' | 'skip';
 
@@ -60,6 +62,13 @@ export interface PlaceOptions {
   signal?: AbortSignal;
   onFile?: (filesDone: number) => void;
   fs?: PlaceFs;
+  /**
+   * The destination folder (real path): every component from it down to a target is checked
+   * with lstat before each mkdir and move, and a symlink there aborts and undoes the placement.
+   */
+  root?: string;
+  /** Where to keep the on-disk journal, and what its header says about this restore. */
+  journal?: { dir: string; header: Pick<JournalHeader, 'staging'> & Partial<Pick<JournalHeader, 'repoId' | 'snapshotId'>> };
 }
 
 type Step =
@@ -194,19 +203,35 @@ export async function placeRestored(options: PlaceOptions): Promise<RestoreRepor
 
   for (const item of options.items) await planItem(item.staged, item.dest, true);
 
-  // Carry out the plan; from here on every change is journaled so it can be undone.
+  // Carry out the plan; from here on every change is journaled (in memory, and on disk before it
+  // happens) so it can be undone, here on failure or by the next start after a kill.
   const journal: Undo[] = [];
+  let onDisk: PlacementJournal | undefined;
+  try {
+    onDisk = options.journal && steps.length > 0
+      ? await PlacementJournal.open(options.journal.dir, { ...options.journal.header, base: options.root ?? options.replacedBase, replacedFolder: options.replacedFolder })
+      : undefined;
+  } catch (error) {
+    // Without a durable journal a kill could not be undone: nothing is moved.
+    throw new CofreError('restore.error.placeFailed', { params: { path: options.items[0]?.dest ?? '' }, detail: `journal: ${(error as Error).message}` });
+  }
+  const root = options.root;
+  const guard = async (target: string) => {
+    if (root !== undefined) await assertNoLinkOnTheWay(root, target);
+  };
   const createdDirs = new Set<string>();
   const mkdirs = async (dir: string) => {
     const chain: string[] = [];
     for (let d = dir; !createdDirs.has(d) && (await lstatOrNull(d)) === null; d = dirname(d)) chain.push(d);
     for (const d of chain.reverse()) {
+      await guard(d);
       await fs.mkdir(d);
       createdDirs.add(d);
       journal.push({ kind: 'rmdir', path: d });
     }
   };
   const moveNoClobber = async (from: string, to: string) => {
+    await guard(to);
     // rename() replaces an existing target on POSIX: check right before, the plan may be stale.
     if ((await lstatOrNull(to)) !== null) throw new Error(`destination appeared meanwhile: ${to}`);
     await fs.rename(from, to);
@@ -216,42 +241,92 @@ export async function placeRestored(options: PlaceOptions): Promise<RestoreRepor
   let filesDone = 0;
   let current = '';
   try {
-    for (const step of steps) {
-      options.signal?.throwIfAborted();
-      if (step.kind === 'mkdir') {
-        current = step.path;
-        await mkdirs(step.path);
-        continue;
+    for (let first = 0; first < steps.length; first += JOURNAL_BATCH) {
+      const batch = steps.slice(first, first + JOURNAL_BATCH);
+      await onDisk?.append(batch.flatMap(intentsOf));
+      for (const step of batch) {
+        options.signal?.throwIfAborted();
+        if (step.kind === 'mkdir') {
+          current = step.path;
+          await mkdirs(step.path);
+          continue;
+        }
+        current = step.to;
+        if (step.kind === 'replace') {
+          await guard(step.current);
+          await mkdirs(dirname(step.keep));
+          await moveNoClobber(step.current, step.keep);
+        }
+        await moveNoClobber(step.from, step.to);
+        filesDone += step.files;
+        options.onFile?.(filesDone);
       }
-      current = step.to;
-      if (step.kind === 'replace') {
-        await mkdirs(dirname(step.keep));
-        await moveNoClobber(step.current, step.keep);
-      }
-      await moveNoClobber(step.from, step.to);
-      filesDone += step.files;
-      options.onFile?.(filesDone);
     }
   } catch (error) {
-    const problems = await undo(journal);
-    if (options.signal?.aborted) throw CofreError.fromCause('cancelled');
-    throw new CofreError('restore.error.placeFailed', {
-      params: { path: current },
-      detail: [(error as Error).message, ...problems].join('\n'),
-    });
+    const leftovers = await undo(journal, { root, replacedFolder: options.replacedFolder });
+    await onDisk?.remove();
+    if (options.signal?.aborted && leftovers.folders.length === 0) throw CofreError.fromCause('cancelled');
+    throw placementError(error, current, leftovers);
   }
+  await onDisk?.remove();
   return report;
 }
 
-async function undo(journal: Undo[]): Promise<string[]> {
+/** Intents are fsync'd in batches: one fsync per this many steps, each before the steps it covers. */
+const JOURNAL_BATCH = 256;
+
+function intentsOf(step: Step): JournalIntent[] {
+  if (step.kind === 'mkdir') return [{ kind: 'mkdir', path: step.path }];
+  if (step.kind === 'move') return [{ kind: 'move', from: step.from, to: step.to }];
+  return [{ kind: 'move', from: step.current, to: step.keep }, { kind: 'move', from: step.from, to: step.to }];
+}
+
+/** What the user is told: the cause when it is known, and never "nothing changed" while copies remain. */
+function placementError(error: unknown, current: string, leftovers: Leftovers): CofreError {
+  const detail = [(error as Error).message, ...leftovers.problems].join('\n');
+  if (leftovers.folders.length > 0) {
+    return new CofreError('restore.error.undoIncomplete', { params: { path: current, folders: leftovers.folders.join(', ') }, detail });
+  }
+  if (error instanceof CofreError && error.code === 'restore.error.linkInWay') {
+    return new CofreError('restore.error.linkSwapped', { params: error.params, detail });
+  }
+  if (error instanceof CofreError && error.code === 'restore.error.fileInWay') return error;
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+    return new CofreError('restore.error.localDiskFull', { params: { path: dirname(current) }, cause: 'local-disk-full', detail });
+  }
+  return new CofreError('restore.error.placeFailed', { params: { path: current }, detail });
+}
+
+interface Leftovers {
+  problems: string[];
+  /** Folders still holding files this placement moved (a replaced original, a restored copy). */
+  folders: string[];
+}
+
+async function undo(journal: Undo[], where: { root?: string; replacedFolder: string }): Promise<Leftovers> {
   const problems: string[] = [];
+  const folders = new Set<string>();
   for (const step of journal.reverse()) {
     try {
-      if (step.kind === 'rename') await rename(step.from, step.to);
-      else await rmdir(step.path);
+      if (step.kind === 'rename') {
+        // Undo never follows a link either: a folder swapped for one stays as the other program left it.
+        if (where.root !== undefined) {
+          await assertNoLinkOnTheWay(where.root, step.from);
+          await assertNoLinkOnTheWay(where.root, step.to);
+        }
+        await rename(step.from, step.to);
+      } else {
+        await rmdir(step.path);
+      }
     } catch (error) {
       problems.push(`undo failed: ${(error as Error).message}`);
+      if (step.kind === 'rename') folders.add(isWithin(step.from, where.replacedFolder) ? where.replacedFolder : dirname(step.from));
     }
   }
-  return problems;
+  return { problems, folders: [...folders] };
+}
+
+function isWithin(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

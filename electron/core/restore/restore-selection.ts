@@ -15,6 +15,8 @@ import { placeRestored, type ConflictPolicy, type RestoreReport } from './place.
 
 export type { ConflictPolicy, RestoreReport };
 import { forbidden, pathInScope, type RestoreScope } from './scope.js';
+import { realScope, resolveReal } from './real-path.js';
+import { restoreDiskCause } from '../restic/classify.js';
 import type { SnapshotIndex } from './snapshot-index.js';
 import { baseName, fromLocalPath, isWithin, parseSnapshotPath, segmentsOf, toLocalPath } from './snapshot-path.js';
 import type { SnapshotRestorer } from './types.js';
@@ -49,6 +51,11 @@ export interface RestoreSelectionDeps {
   /** Free bytes available to this user on the volume holding `dir` (injectable for tests). */
   freeSpace?: (dir: string) => Promise<number>;
   now?: () => Date;
+  /**
+   * Where the placement journal goes (the data dir's `restore-journals`), so a restore killed
+   * while moving files is undone on the next start. Without it the journal stays in memory.
+   */
+  journal?: { dir: string; repoId?: string };
 }
 
 export interface RestoreSelectionOptions {
@@ -148,6 +155,17 @@ async function bytesIn(dir: string): Promise<number> {
   return total;
 }
 
+function localDiskFull(base: string, detail: string): CofreError {
+  return new CofreError('restore.error.localDiskFull', { params: { path: base }, cause: 'local-disk-full', detail });
+}
+
+function isLocalDiskFull(error: unknown): boolean {
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return true;
+  const text = error instanceof CofreError ? `${error.detail ?? ''}\n${error.message}` : String((error as Error)?.message ?? '');
+  const failure = error instanceof CofreError ? error.failure : undefined;
+  return restoreDiskCause(failure, text) === 'local-disk-full';
+}
+
 function parseDestinationFolder(input: unknown, paths: path.PlatformPath): string {
   const bad = () => new CofreError('restore.error.invalidDestination', { params: { path: String(input).slice(0, 200) }, cause: 'invalid-input' });
   if (typeof input !== 'string' || input.length === 0 || input.length > 32_768 || input.includes('\0')) throw bad();
@@ -185,8 +203,21 @@ export async function restoreSelection(
   const destOf = (snapshotPath: string) =>
     folder === undefined ? toLocalPath(snapshotPath, platform) : paths.join(folder, baseName(snapshotPath));
 
-  const dests = items.map((item) => destOf(item.path));
+  // Scope is judged where the bytes will land: links in the destination path are resolved first,
+  // and from here on the real paths are used, so placing never goes through a link.
+  const spelled = items.map((item) => destOf(item.path));
+  const dests = await Promise.all(spelled.map((dest) => resolveReal(dest, paths)));
+  if (!options.allowOutsideRoots) {
+    const real = await realScope(options.scope, platform);
+    dests.forEach((dest, i) => {
+      if (!pathInScope(real, fromLocalPath(dest, platform))) {
+        throw new CofreError('restore.error.linkLeadsOutside', { params: { path: spelled[i]!, real: dest } });
+      }
+    });
+  }
   const base = await nearestExisting(commonFolder(dests.map((d) => paths.dirname(d)), paths), paths);
+  // A file where a folder should be: say so, rather than "check that you can write here".
+  if (!(await lstat(base)).isDirectory()) throw new CofreError('restore.error.fileInWay', { params: { path: base } });
   const baseDev = (await stat(base)).dev;
   for (const dest of dests) {
     if ((await stat(await nearestExisting(paths.dirname(dest), paths))).dev !== baseDev) {
@@ -200,7 +231,7 @@ export async function restoreSelection(
   if (bytesTotal + SPACE_MARGIN > available) {
     throw new CofreError('restore.error.noSpace', {
       params: { path: base, needed: formatBytes(bytesTotal), available: formatBytes(available) },
-      cause: 'storage-full',
+      cause: 'local-disk-full',
     });
   }
 
@@ -209,6 +240,7 @@ export async function restoreSelection(
   try {
     await mkdir(staging, { mode: 0o700 });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw localDiskFull(base, (error as Error).message);
     throw new CofreError('restore.error.stagingFailed', { params: { path: base }, detail: (error as Error).message });
   }
 
@@ -234,6 +266,8 @@ export async function restoreSelection(
       );
     } catch (error) {
       if (options.signal?.aborted) throw CofreError.fromCause('cancelled');
+      // restic only reads the repository here and writes to this computer: a full disk is ours.
+      if (isLocalDiskFull(error)) throw localDiskFull(base, error instanceof CofreError ? error.detail ?? error.message : (error as Error).message);
       if (error instanceof CofreError) throw error;
       throw new CofreError('restore.error.failed', { detail: (error as Error).message });
     } finally {
@@ -252,12 +286,15 @@ export async function restoreSelection(
       snapshotTime: new Date(snapshot.time),
       replacedFolder: paths.join(base, t('restore.replacedFolderName'), replacedStamp(now)),
       replacedBase: base,
+      root: base,
+      ...(deps.journal ? { journal: { dir: deps.journal.dir, header: { staging, snapshotId: snapshot.id, ...(deps.journal.repoId ? { repoId: deps.journal.repoId } : {}) } } } : {}),
       signal: options.signal,
       onFile: (filesDone) => progress({ phase: 'placing', bytesDone: bytesTotal, filesDone }),
     });
     return { ...report, destination: base };
   } catch (error) {
-    if (options.signal?.aborted && !(error instanceof CofreError && error.failure === 'cancelled')) throw CofreError.fromCause('cancelled');
+    // A cancel that left copies behind keeps the message that names them.
+    if (options.signal?.aborted && !(error instanceof CofreError && (error.failure === 'cancelled' || error.code === 'restore.error.undoIncomplete'))) throw CofreError.fromCause('cancelled');
     throw error;
   } finally {
     await rm(staging, { recursive: true, force: true, maxRetries: 3 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LsNode } from '../restic/types.js';
@@ -226,5 +226,71 @@ describe('snapshot index', () => {
     const check = new Database(join(dirPath, 'index.sqlite'));
     expect(check.prepare('SELECT count(*) FROM nodes WHERE snap = ?').pluck().get(rowId)).toBe(0);
     check.close();
+  });
+});
+
+describe('a damaged index file (issue 15)', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'cofre-index-damaged-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('is dropped and started again instead of failing every command, with SQLite\'s reason kept for the log', async () => {
+    const path = join(folder, 'index.sqlite');
+    writeFileSync(path, Buffer.from('definitely not sqlite '.repeat(300)));
+    const index = new SnapshotIndex(path);
+    try {
+      expect(index.healed?.reason).toMatch(/^SQLITE_NOTADB/);
+      await index.ensureIndexed(snapA, lister({ [snapA.id]: [dir('/home'), dir('/home/ana'), file('/home/ana/a.txt', 3, '2026-11-01T10:00:00Z')] }));
+      expect(index.listChildren(tech, snapA.id, '/home/ana').items.map((e) => e.name)).toEqual(['a.txt']);
+    } finally {
+      index.close();
+    }
+    const again = new SnapshotIndex(path);
+    expect(again.healed).toBeNull();
+    again.close();
+  });
+});
+
+describe('an index damaged where the first queries do not look (issue 15)', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'cofre-index-damaged-late-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('a browse that meets the damage drops the file and answers from a fresh index instead of failing', async () => {
+    const path = join(folder, 'index.sqlite');
+    const nodes: LsNode[] = [dir('/home'), dir('/home/ana')];
+    for (let i = 0; i < 4000; i += 1) nodes.push(file(`/home/ana/documento-${String(i).padStart(5, '0')}-${'x'.repeat(40)}.txt`, i, '2026-11-01T10:00:00Z'));
+    const built = new SnapshotIndex(path);
+    await built.ensureIndexed(snapA, lister({ [snapA.id]: nodes }));
+    built.checkpoint();
+    built.close();
+    const bytes = readFileSync(path);
+    bytes.fill(0x33, Math.floor(bytes.length * 0.4), Math.floor(bytes.length * 0.9)); // node pages, not the schema
+    writeFileSync(path, bytes);
+
+    const reasons: string[] = [];
+    const index = new SnapshotIndex(path, { onDamaged: (reason) => reasons.push(reason) });
+    try {
+      expect(index.healed).toBeNull(); // open and the first queries did not notice
+      let answer: unknown;
+      try {
+        answer = index.listChildren(tech, snapA.id, '/home/ana', { limit: 5000 });
+      } catch (error) {
+        answer = error;
+      }
+      // A fresh index does not know the snapshot yet: the faces' "not indexed" answer, not SQLite's.
+      expect(answer).toBeInstanceOf(CofreError);
+      expect((answer as CofreError).code).toBe('restore.error.notIndexed');
+      expect(reasons).toHaveLength(1);
+      expect(reasons[0]).toMatch(/^SQLITE_CORRUPT/);
+      await index.ensureIndexed(snapA, lister({ [snapA.id]: nodes }));
+      expect(index.listChildren(tech, snapA.id, '/home/ana', { limit: 5000 }).items).toHaveLength(4000);
+    } finally {
+      index.close();
+    }
   });
 });

@@ -12,7 +12,8 @@
 // A snapshot row is marked complete only after its last node; incomplete ones are discarded on open.
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { statSync, existsSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CofreError } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import type { NodeType } from '../restic/types.js';
@@ -33,6 +34,9 @@ const PROGRESS_EVERY = 5_000;
 const MAX_PAGE = 5_000;
 /** A search stops counting here: beyond it the total is a lower bound (`totalExact: false`). */
 const SEARCH_COUNT_CAP = 10_000;
+
+/** Reads the faces make; a damaged file found under one of them is dropped and the read answered again. */
+const healingReads = ['isIndexed', 'snapshots', 'snapshot', 'listChildren', 'search', 'versions', 'missingFiles', 'selection'] as const;
 
 const nodeTypes: readonly NodeType[] = ['file', 'dir', 'symlink', 'dev', 'chardev', 'fifo', 'socket', 'irregular'];
 const typeCode = new Map(nodeTypes.map((type, code) => [type, code]));
@@ -68,22 +72,90 @@ export interface BuildOptions {
 
 export class SnapshotIndex {
   readonly file: string;
-  private readonly db: Db;
+  /** Assigned by open(); replaced only when a damaged file is dropped in the constructor. */
+  private db!: Db;
   private readonly statements = new Map<string, Statement>();
   private readonly inflight = new Map<string, Promise<IndexedSnapshot>>();
   /** Builds share one connection and its transaction, so they run one at a time. */
   private buildChain: Promise<unknown> = Promise.resolve();
 
-  constructor(file: string) {
+  /** Set when the file was damaged at open: what SQLite said. It was deleted and a fresh index started. */
+  readonly healed: { reason: string } | null;
+  private readonly onDamaged: ((reason: string) => void) | undefined;
+
+  /** `onDamaged` hears each time a damaged file was dropped (at open or under a query), for the log. */
+  constructor(file: string, options: { onDamaged?: (reason: string) => void } = {}) {
     this.file = file;
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('cache_size = -65536');
-    this.db.pragma('temp_store = MEMORY');
-    this.db.pragma('busy_timeout = 10000');
-    this.migrate();
-    this.discardIncomplete();
+    this.onDamaged = options.onDamaged;
+    let healed: { reason: string } | null = null;
+    try {
+      this.open();
+    } catch (error) {
+      // The index is a cache of immutable snapshots, rebuilt on demand: a damaged file is dropped
+      // rather than making every command fail. Anything else (read-only folder, busy) is not ours to fix.
+      if (!isDamaged(error) || file === ':memory:') throw this.unwritable(error);
+      healed = { reason: sqliteReason(error) };
+      removeDatabaseFiles(file);
+      this.open();
+      this.onDamaged?.(healed.reason);
+    }
+    this.healed = healed;
+    // Damage in pages the first queries did not touch shows up later, under a browse or a search:
+    // the reads the faces make drop the file and answer from a fresh index (what is not indexed
+    // yet says so, and is indexed again as snapshots are listed).
+    for (const name of healingReads) {
+      const read = this[name] as (...args: unknown[]) => unknown;
+      (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => this.healing(() => read.apply(this, args));
+    }
+  }
+
+  private healing<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      // A build in progress holds this connection's transaction: never pull the file from under it.
+      if (!isDamaged(error) || this.file === ':memory:' || this.inflight.size > 0) throw error;
+      const reason = sqliteReason(error);
+      try {
+        this.db.close();
+      } catch {
+        // a handle on a damaged file may refuse to close cleanly
+      }
+      removeDatabaseFiles(this.file);
+      this.open();
+      this.onDamaged?.(reason);
+      return read();
+    }
+  }
+
+  /** Opens the file and runs the first queries, which is where SQLite notices a damaged file. */
+  private open(): void {
+    const db = new Database(this.file);
+    try {
+      this.db = db;
+      this.statements.clear();
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      db.pragma('busy_timeout = 10000');
+      this.migrate();
+      this.discardIncomplete();
+    } catch (error) {
+      this.statements.clear();
+      try {
+        db.close();
+      } catch {
+        // a handle on a damaged file may refuse to close cleanly; the file is removed anyway
+      }
+      throw error;
+    }
+  }
+
+  private unwritable(error: unknown): unknown {
+    const code = sqliteCode(error);
+    if (!/^SQLITE_(READONLY|CANTOPEN|PERM)/.test(code) && !['EACCES', 'EPERM', 'EROFS'].includes(code)) return error;
+    return new CofreError('history.error.dataDirReadOnly', { params: { folder: dirname(this.file) }, detail: sqliteReason(error) });
   }
 
   close(): void {
@@ -540,4 +612,22 @@ function toSnapshot(row: SnapshotRow): IndexedSnapshot {
     totalSize: row.total_size,
     buildMs: row.build_ms,
   };
+}
+
+function sqliteCode(error: unknown): string {
+  return String((error as { code?: unknown } | null)?.code ?? '');
+}
+
+function sqliteReason(error: unknown): string {
+  return `${sqliteCode(error) || 'error'}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** SQLITE_NOTADB, SQLITE_CORRUPT and its extended codes (SQLITE_CORRUPT_INDEX, ...). */
+export function isDamaged(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
+}
+
+function removeDatabaseFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }

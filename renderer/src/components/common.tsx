@@ -18,14 +18,15 @@ export function toPayload(error: unknown): ErrorPayload {
 }
 
 /** Translated message + suggested action + a "Detalhes" disclosure; never a stack trace. */
-export function ErrorNotice({ error, onRetry, onDismiss }: { error: ErrorPayload; onRetry?: () => void; onDismiss?: () => void }) {
+export function ErrorNotice({ error, onRetry, onDismiss, action: actionOverride }: { error: ErrorPayload; onRetry?: () => void; onDismiss?: () => void; action?: string | null }) {
   const technician = useStore((s) => s.appInfo?.technician ?? false);
   const audience = technician ? 'technician' : 'clerk';
   // Codes and restic's raw text are for the technician; a clerk reads the sentence and what to do.
   const hasDetails = technician && Boolean(error.detail || error.fields?.length || error.cause);
   const cause = error.cause as FailureCause | undefined;
   const message = cause && error.code === `cause.${cause}` ? causeText(cause, audience) : error.message;
-  const action = cause ? causeAction(cause, audience) : error.action;
+  // A caller may word the next step for its own context (a button the person clicks again, not a job that retries).
+  const action = actionOverride ?? (cause ? causeAction(cause, audience) : error.action);
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{message}</p>

@@ -3,7 +3,7 @@ import { formToSchedule, scheduleToForm, defaultScheduleForm } from './schedule-
 import { formToRetention, retentionKeepsSomething, retentionToForm, defaultRetentionForm } from './retention-form.js';
 import { baseName, commonFolder, groupByDay, parentPath, splitBreadcrumbs } from './paths.js';
 import { validateCron, validateHttpUrl, validateNewPassword, validatePathList, validateRepoUri, lines } from './validate.js';
-import { addRepoAndPlan, caCertOf, isLocked, newRepo, uniqueId, withCaCert } from './repo-form.js';
+import { addRepoAndPlan, caCertOf, isLocked, newRepo, presetOf, uniqueId, withCaCert } from './repo-form.js';
 import { bannerFor, causeAction, causeText, gaveUpLine, humanizeId, pauseUntil, planLabel, policyBroken, protectionSentence, retryLine } from './status-model.js';
 import type { PlanStatus } from '../../../electron/core/api.js';
 import { parseRoute } from './route.js';
@@ -149,6 +149,13 @@ describe('status model', () => {
     expect(bannerFor(late, appInfo)).toMatchObject({ tone: 'overdue', title: 'ui.health.overdue' });
   });
 
+  it('after the last attempt no longer promises an automatic retry', () => {
+    const gaveUp = { ...status({ health: 'failed', cause: 'server-unreachable' }), plans: [{ state: 'failed', lastCause: 'server-unreachable', gaveUpAfterAttempts: 5, running: null }] } as unknown as AgentStatus;
+    expect(bannerFor(gaveUp, appInfo)).toMatchObject({ cause: 'cause.server-unreachable', action: 'ui.status.gaveUpAction' });
+    const oneFailure = { ...status({ health: 'failed', cause: 'server-unreachable' }), plans: [{ state: 'failed', lastCause: 'server-unreachable', running: null }] } as unknown as AgentStatus;
+    expect(bannerFor(oneFailure, appInfo)).toMatchObject({ action: 'cause.server-unreachable.action' });
+  });
+
   it('says why a running backup is waiting', () => {
     expect(bannerFor(status({ health: 'running', cause: 'server-unreachable' }), appInfo)).toEqual({
       tone: 'running', title: 'ui.health.running', cause: 'cause.server-unreachable', action: 'cause.server-unreachable.action', causeCode: 'server-unreachable',
@@ -223,5 +230,18 @@ describe('hook target text', () => {
     expect(hookTargetText('cofre-secret:hook/3f9a0c1b2d4e/actionHealthchecks.webhookUrl', 'pt-BR')).toBe('(guardado com segurança)');
     expect(hookTargetText('cofre-secret:hook/3f9a0c1b2d4e/actionHealthchecks.webhookUrl', 'en')).toBe('(stored securely)');
     expect(hookTargetText('https://hooks.example/ana', 'en')).toBe('https://hooks.example/ana');
+  });
+});
+
+describe('enrollment retention choice', () => {
+  it('recognises a policy retention that is one of the wizard presets, whatever the key order', () => {
+    expect(presetOf({ policyTimeBucketed: { monthly: 12, weekly: 4, daily: 7 } })).toBe('year');
+    expect(presetOf({ policyTimeBucketed: { daily: 30 } })).toBe('month');
+  });
+  it('treats anything else as IT’s own retention', () => {
+    expect(presetOf({ policyTimeBucketed: { daily: 10, monthly: 6 } })).toBeNull();
+    expect(presetOf({ policyTimeBucketed: { daily: 30, keepLastN: 3 } })).toBeNull();
+    expect(presetOf({ policyKeepLastN: 30 })).toBeNull();
+    expect(presetOf(null)).toBeNull();
   });
 });

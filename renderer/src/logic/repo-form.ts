@@ -80,3 +80,12 @@ export const retentionPresets = {
   years: { policyTimeBucketed: { daily: 14, weekly: 8, monthly: 24, yearly: 5 } },
 } as const satisfies Record<string, NonNullable<Plan['retention']>>;
 export type RetentionPreset = keyof typeof retentionPresets;
+
+/** The preset a retention is (same buckets, nothing else), or null: the wizard shows a policy's retention as that choice. */
+export function presetOf(retention: Plan['retention'] | null | undefined): RetentionPreset | null {
+  const buckets = retention?.policyTimeBucketed;
+  if (!retention || !buckets || retention.policyKeepAll || retention.policyKeepLastN !== undefined) return null;
+  const fields = ['hourly', 'daily', 'weekly', 'monthly', 'yearly', 'keepLastN'] as const;
+  const same = (preset: Record<string, number | undefined>) => fields.every((f) => (preset[f] ?? 0) === ((buckets as Record<string, number | undefined>)[f] ?? 0));
+  return (Object.keys(retentionPresets) as RetentionPreset[]).find((k) => same(retentionPresets[k].policyTimeBucketed)) ?? null;
+}

@@ -27,7 +27,9 @@ function rawBanner(status: AgentStatus | null, appInfo: AppInfo | null): Banner 
   const tone: Tone = status.health;
   const title = `ui.health.${tone}` as MessageKey;
   if ((tone === 'failed' || tone === 'warning' || tone === 'overdue') && status.cause) {
-    return { tone, title, cause: `cause.${status.cause}` as MessageKey, action: `cause.${status.cause}.action` as MessageKey };
+    // After the last attempt "Cofre will try again automatically" (the transient causes' action) is no longer true.
+    const gaveUp = status.plans.some((p) => p.gaveUpAfterAttempts && !p.running && p.lastCause === status.cause);
+    return { tone, title, cause: `cause.${status.cause}` as MessageKey, action: gaveUp ? 'ui.status.gaveUpAction' : (`cause.${status.cause}.action` as MessageKey) };
   }
   // The agent reports a plan that never ran as "overdue"; right after setting Cofre up that reads as
   // a failure. Say what is true instead: there is no backup yet (still orange: nothing is protected).

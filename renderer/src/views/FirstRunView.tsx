@@ -1,11 +1,13 @@
 // First run: connect to the organization's server, enroll from the policy template, or try Cofre
 // with a local folder. Each path ends with a saved repository, one plan and an initialised repo.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Retention } from '../../../electron/core/config/backrest-schema.js';
 import type { ApiOutput } from '../../../electron/core/api.js';
 import { getLocale, t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, useAction } from '../components/common.js';
 import { navigate } from '../components/route.js';
-import { addRepoAndPlan, newRepo, retentionPresets, uniqueId, type RetentionPreset } from '../logic/repo-form.js';
+import { RestCredentialsFieldset } from '../components/RestCredentialsFieldset.js';
+import { addRepoAndPlan, isLocked, newRepo, presetOf, retentionPresets, uniqueId, type RetentionPreset } from '../logic/repo-form.js';
 import { lines, validateNewPassword, validatePathList, validateRepoUri, isAbsolutePath } from '../logic/validate.js';
 import { useClient, useStore } from '../state/store.js';
 import { TechnicianGate } from './SettingsView.js';
@@ -109,14 +111,7 @@ function ServerSetup({ local }: { local: boolean }) {
       </Field>
       {!local ? (
         <>
-          <div className="row gap-m wrap">
-            <Field label={t('ui.repo.restUser')}>
-              {(p) => <input {...p} type="text" autoComplete="off" value={restUser} onChange={(e) => setRestUser(e.target.value)} />}
-            </Field>
-            <Field label={t('ui.repo.restPassword')}>
-              {(p) => <input {...p} type="password" autoComplete="new-password" value={restPassword} onChange={(e) => setRestPassword(e.target.value)} />}
-            </Field>
-          </div>
+          <RestCredentialsFieldset user={restUser} onUser={setRestUser} password={restPassword} onPassword={setRestPassword} />
           <Field label={t('ui.repo.caCert')} hint={t('ui.repo.caCertHint')}>
             {(p) => <input {...p} type="text" className="mono" value={caCert} onChange={(e) => setCaCert(e.target.value)} />}
           </Field>
@@ -157,15 +152,23 @@ function EnrollSetup() {
   const [restUser, setRestUser] = useState('');
   const [restPassword, setRestPassword] = useState('');
   const [password, setPassword] = useState('');
-  const [paths, setPaths] = useState(appInfo.homeDir);
-  const pathsProblem = validatePathList(lines(paths), true);
+  // What IT prepared for this computer; a setting the policy locks is shown but not editable.
+  const defaults = appInfo.enrollmentDefaults ?? null;
+  const planId = defaults?.planId ?? 'documentos';
+  const pathsLocked = isLocked(appInfo.locked, `plans.${planId}.paths`);
+  const retentionLocked = isLocked(appInfo.locked, `plans.${planId}.retention`);
+  const itRetention = defaults?.retention ?? null;
+  const [paths, setPaths] = useState((defaults?.paths ?? [appInfo.homeDir]).join('\n'));
+  const [keep, setKeep] = useState<KeepChoice>(presetOf(itRetention) ?? (itRetention ? 'policy' : 'year'));
+  const pathsProblem = pathsLocked ? null : validatePathList(lines(paths), true);
   const enroll = useAction(async (e: FormEvent) => {
     e.preventDefault();
     await client.call('enroll', {
       ...(password ? { password } : {}),
       ...(restUser ? { restUsername: restUser } : {}),
       ...(restPassword ? { restPassword } : {}),
-      paths: lines(paths),
+      ...(pathsLocked ? {} : { paths: lines(paths) }),
+      ...(retentionLocked || keep === 'policy' ? {} : { retention: retentionPresets[keep] }),
     });
     await refresh();
     navigate('status');
@@ -176,20 +179,11 @@ function EnrollSetup() {
       <h2 className="card-title">{t('ui.firstRun.enroll')}</h2>
       <p className="muted small">{t('ui.firstRun.enrollHelp')}</p>
       <p className="mono preview-uri">{preview}</p>
-      <div className="row gap-m wrap">
-        <Field label={t('ui.repo.restUser')}>
-          {(p) => <input {...p} type="text" autoComplete="off" value={restUser} onChange={(e) => setRestUser(e.target.value)} />}
-        </Field>
-        <Field label={t('ui.repo.restPassword')}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={restPassword} onChange={(e) => setRestPassword(e.target.value)} />}
-        </Field>
-      </div>
+      <RestCredentialsFieldset user={restUser} onUser={setRestUser} password={restPassword} onPassword={setRestPassword} />
       <Field label={t('ui.repo.password')} hint={t('ui.firstRun.enrollPasswordHint')}>
         {(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
       </Field>
-      <Field label={t('ui.plan.paths')} hint={t('ui.plan.pathsHint')} problem={pathsProblem ? t(pathsProblem) : null}>
-        {(p) => <textarea {...p} rows={2} className="mono" value={paths} onChange={(e) => setPaths(e.target.value)} />}
-      </Field>
+      <WhatAndHowLong paths={paths} setPaths={setPaths} keep={keep} setKeep={setKeep} problem={pathsProblem ? t(pathsProblem) : null} itRetention={itRetention} pathsLocked={pathsLocked} retentionLocked={retentionLocked} />
       {enroll.error ? <ErrorNotice error={enroll.error} /> : null}
       <button type="submit" className="btn btn-primary" disabled={enroll.busy || Boolean(pathsProblem)}>{t('ui.firstRun.enrollButton')}</button>
     </form>
@@ -197,23 +191,55 @@ function EnrollSetup() {
 }
 
 /** Before anything is saved the person sees which folders are protected and for how long, and can change both. */
-function WhatAndHowLong({ paths, setPaths, keep, setKeep, problem }: { paths: string; setPaths: (v: string) => void; keep: RetentionPreset; setKeep: (v: RetentionPreset) => void; problem: string | null }) {
+type KeepChoice = RetentionPreset | 'policy';
+
+/**
+ * Before anything is saved the person sees which folders are protected and for how long, and can
+ * change both, except what the machine policy locks (shown read-only). `itRetention`: the retention
+ * IT prepared; when it is none of the presets it is offered as its own choice.
+ */
+function WhatAndHowLong({ paths, setPaths, keep, setKeep, problem, itRetention = null, pathsLocked = false, retentionLocked = false }: {
+  paths: string;
+  setPaths: (v: string) => void;
+  keep: KeepChoice;
+  setKeep: (v: RetentionPreset) => void;
+  problem: string | null;
+  itRetention?: Retention | null;
+  pathsLocked?: boolean;
+  retentionLocked?: boolean;
+}) {
+  const client = useClient();
+  const [itDescription, setItDescription] = useState('');
+  const custom = itRetention && !presetOf(itRetention) ? itRetention : null;
+  useEffect(() => {
+    if (!custom) return;
+    let live = true;
+    void client.call('previewRetention', { retention: custom }).then((r) => { if (live) setItDescription(r.description); }, () => undefined);
+    return () => { live = false; };
+  }, [JSON.stringify(custom)]);
   const folders = new Intl.ListFormat(getLocale(), { type: 'conjunction' }).format(lines(paths));
-  const howLong = t(`ui.firstRun.keep.${keep}` as MessageKey);
+  const lowerFirst = (text: string) => text.charAt(0).toLocaleLowerCase() + text.slice(1);
+  const choiceText = (k: KeepChoice) => (k === 'policy' ? t('ui.firstRun.keep.policy', { retention: lowerFirst(itDescription) }) : t(`ui.firstRun.keep.${k}` as MessageKey));
+  const howLong = choiceText(keep);
+  const choices: KeepChoice[] = [...(custom ? (['policy'] as const) : []), ...(Object.keys(retentionPresets) as RetentionPreset[])];
+  const lockedText = t('ui.firstRun.lockedByIt');
   return (
     <fieldset className="editor what-how-long">
       <legend>{t('ui.firstRun.whatTitle')}</legend>
-      <Field label={t('ui.firstRun.whatFolders')} hint={t('ui.plan.pathsHint')} problem={problem}>
-        {(p) => <textarea {...p} rows={2} className="mono" value={paths} onChange={(e) => setPaths(e.target.value)} />}
+      <Field label={t('ui.firstRun.whatFolders')} hint={pathsLocked ? null : t('ui.plan.pathsHint')} problem={problem} locked={pathsLocked ? lockedText : null}>
+        {(p) => <textarea {...p} rows={2} className="mono" value={paths} readOnly={pathsLocked} onChange={(e) => setPaths(e.target.value)} />}
       </Field>
-      <Field label={t('ui.firstRun.howLong')}>
-        {(p) => (
+      <Field label={t('ui.firstRun.howLong')} locked={retentionLocked ? lockedText : null}>
+        {(p) => retentionLocked ? (
+          // Shown in full as text: a disabled select would cut it at tray width and look broken.
+          <p {...p} className="locked-value">{choiceText(keep)}</p>
+        ) : (
           <select {...p} value={keep} onChange={(e) => setKeep(e.target.value as RetentionPreset)}>
-            {(Object.keys(retentionPresets) as RetentionPreset[]).map((k) => <option key={k} value={k}>{t(`ui.firstRun.keep.${k}` as MessageKey)}</option>)}
+            {choices.map((k) => <option key={k} value={k}>{choiceText(k)}</option>)}
           </select>
         )}
       </Field>
-      {folders ? <p className="preview" role="status">{t('ui.firstRun.summary', { folders, howLong: howLong.charAt(0).toLocaleLowerCase() + howLong.slice(1) })}</p> : null}
+      {folders ? <p className="preview" role="status">{t('ui.firstRun.summary', { folders, howLong: lowerFirst(howLong) })}</p> : null}
     </fieldset>
   );
 }

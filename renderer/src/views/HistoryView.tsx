@@ -134,10 +134,11 @@ export function HistoryView() {
 }
 
 function kindLabel(type: string): string {
-  return (kinds as readonly string[]).includes(type) ? t(`ui.kind.${type}` as MessageKey) : type;
+  // 'notice' rows are Cofre telling the user about itself: shown, but not a kind to filter by.
+  return (kinds as readonly string[]).includes(type) || type === 'notice' ? t(`ui.kind.${type}` as MessageKey) : type;
 }
 
-const triggers = ['manual', 'schedule', 'catch-up', 'cli', 'api'] as const;
+const triggers = ['manual', 'schedule', 'catch-up', 'cli', 'api', 'recovery'] as const;
 
 function triggerLabel(trigger: string): string {
   return (triggers as readonly string[]).includes(trigger) ? t(`ui.trigger.${trigger}` as MessageKey) : trigger;

@@ -2,7 +2,7 @@
 // select several items and restore them safely (the current files are never destroyed silently).
 // Moving through time keeps the folder you are in (or its nearest parent that exists in that
 // backup), as Time Machine does; searching all backups never waits for the whole index.
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { ApiOutput, Entry, IndexStatus, SnapshotInfo } from '../../../electron/core/api.js';
 import { formatBytes, formatDateTime, getLocale, t } from '../../../electron/core/i18n/index.js';
 import { ApiError } from '../api/client.js';
@@ -435,31 +435,58 @@ function EntryTable({ entries, snapshotId, isSelected, toggle, toggleAll, onOpen
         </thead>
         <tbody>
           {entries.map((e) => (
-            <tr key={e.path} className={isSelected(snapshotId, e.path) ? 'selected' : undefined}>
-              <td className="col-check">
-                <input type="checkbox" aria-label={t('ui.restore.selectItem', { name: e.name })} checked={isSelected(snapshotId, e.path)} onChange={() => toggle(snapshotId, e.path)} />
-              </td>
-              <td className="name">
-                {e.type === 'dir' ? (
-                  <button type="button" className="link entry-dir" onClick={() => onOpen(e.path)}>
-                    <span className="icon-folder" aria-hidden="true" />
-                    {e.name}
-                  </button>
-                ) : (
-                  <span className="entry-file">
-                    <span className="icon-file" aria-hidden="true" />
-                    {e.name}
-                  </span>
-                )}
-              </td>
+            <FileRow
+              key={e.path}
+              snapshotId={snapshotId}
+              item={e}
+              isSelected={isSelected}
+              toggle={toggle}
+              onVersions={onVersions}
+              name={e.type === 'dir' ? (
+                <button type="button" className="link entry-dir" onClick={() => onOpen(e.path)}>
+                  <span className="icon-folder" aria-hidden="true" />
+                  {e.name}
+                </button>
+              ) : (
+                <span className="entry-file">
+                  <span className="icon-file" aria-hidden="true" />
+                  {e.name}
+                </span>
+              )}
+            >
               <td className="num col-size">{e.type === 'dir' ? '' : formatBytes(e.size)}</td>
               <td className="col-modified">{formatDateTime(e.mtime)}</td>
-              <VersionsCell entry={e} onVersions={onVersions} />
-            </tr>
+            </FileRow>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * One row of a file table, in the folder listing and in search results alike: the check box, the
+ * name cell, the table's own columns (children), then the "Versões" action.
+ */
+function FileRow({ snapshotId, item, isSelected, toggle, onVersions, name, children }: {
+  snapshotId: string;
+  item: { type: string; name: string; path: string };
+  isSelected: (snap: string, path: string) => boolean;
+  toggle: (snap: string, path: string) => void;
+  onVersions: (path: string) => void;
+  name: ReactNode;
+  children: ReactNode;
+}) {
+  const selected = isSelected(snapshotId, item.path);
+  return (
+    <tr className={selected ? 'selected' : undefined}>
+      <td className="col-check">
+        <input type="checkbox" aria-label={t('ui.restore.selectItem', { name: item.name })} checked={selected} onChange={() => toggle(snapshotId, item.path)} />
+      </td>
+      <td className="name">{name}</td>
+      {children}
+      <VersionsCell entry={item} onVersions={onVersions} />
+    </tr>
   );
 }
 
@@ -513,11 +540,14 @@ function SearchResults({ results, busy, across, isSelected, toggle, toggleAll, o
             </thead>
             <tbody>
               {results.items.map((item: SearchItem, i) => (
-                <tr key={`${item.snapshotId}:${item.path}`} className={isSelected(item.snapshotId, item.path) ? 'selected' : undefined}>
-                  <td className="col-check">
-                    <input type="checkbox" aria-label={t('ui.restore.selectItem', { name: item.name })} checked={isSelected(item.snapshotId, item.path)} onChange={() => toggle(item.snapshotId, item.path)} />
-                  </td>
-                  <td className="name">
+                <FileRow
+                  key={`${item.snapshotId}:${item.path}`}
+                  snapshotId={item.snapshotId}
+                  item={item}
+                  isSelected={isSelected}
+                  toggle={toggle}
+                  onVersions={onVersions}
+                  name={(
                     <span className="entry-file">
                       <span className={item.type === 'dir' ? 'icon-folder' : 'icon-file'} aria-hidden="true" />
                       <span>
@@ -525,7 +555,8 @@ function SearchResults({ results, busy, across, isSelected, toggle, toggleAll, o
                         <span className="path-hint" title={item.path}>{middleEllipsis(folders[i]!, pathRoom(window.innerWidth, 44), folders)}</span>
                       </span>
                     </span>
-                  </td>
+                  )}
+                >
                   <td className="col-backup">
                     {across && (item.snapshotCount ?? 1) > 1 ? (
                       <span>
@@ -535,8 +566,7 @@ function SearchResults({ results, busy, across, isSelected, toggle, toggleAll, o
                     ) : formatDateTime(item.snapshotTime)}
                   </td>
                   <td className="num col-size">{item.type === 'dir' ? '' : formatBytes(item.size)}</td>
-                  <VersionsCell entry={item} onVersions={onVersions} />
-                </tr>
+                </FileRow>
               ))}
             </tbody>
           </table>

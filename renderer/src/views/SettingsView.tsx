@@ -1,14 +1,16 @@
 // Settings for the technician: repositories, plans, hooks, Backrest import/export and preferences.
 // The agent's config is loaded into a draft; saving sends it back with its modno so a concurrent
 // change is reported, never silently overwritten. Policy-managed items are shown locked.
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { ApiOutput } from '../../../electron/core/api.js';
+import type { ErrorPayload } from '../../../electron/core/errors.js';
 import type { Config, Plan, Repo } from '../../../electron/core/config/backrest-schema.js';
 import { t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Field, Spinner, useAction } from '../components/common.js';
+import { RestCredentialsFieldset } from '../components/RestCredentialsFieldset.js';
 import { caCertOf, isLocked, newPlan, newRepo, uniqueId, withCaCert } from '../logic/repo-form.js';
 import { lines, validateId, validatePathList, validateRepoUri } from '../logic/validate.js';
-import { policyBroken } from '../logic/status-model.js';
+import { planLabel, policyBroken } from '../logic/status-model.js';
 import { useClient, useStore } from '../state/store.js';
 import { ConnectionResult, HooksPanel, PreferencesPanel, TransferPanel, type Secrets } from './SettingsParts.js';
 import { RetentionEditor, ScheduleEditor } from './ScheduleEditors.js';
@@ -86,6 +88,11 @@ function SettingsEditor() {
   // Secrets the connection test just refused, per repository: saving them asks first.
   const [rejected, setRejected] = useState<Record<string, Rejected>>({});
   const [confirmRejected, setConfirmRejected] = useState<string[] | null>(null);
+  // Display names typed here, by plan id (a sidecar file, not config.json: Backrest has only ids).
+  const [labels, setLabels] = useState<Record<string, string>>({});
+  const status = useStore((s) => s.status);
+  const storedLabels = useMemo(() => new Map((status?.plans ?? []).map((p) => [p.planId, p.label ?? ''] as const)), [status]);
+  const labelChanges = Object.entries(labels).filter(([planId, text]) => Boolean(draft?.plans.some((p) => p.id === planId)) && text.trim() !== (storedLabels.get(planId) ?? '').trim());
   const setInvalidField = (key: string, text: string | null) =>
     setInvalid((current) => {
       if (text === null) {
@@ -102,8 +109,9 @@ function SettingsEditor() {
     setDraft(structuredClone(out.config));
     setSecrets({});
     setInvalid({});
+    setLabels({});
   });
-  const dirty = Boolean(loaded && draft && (JSON.stringify(loaded.config) !== JSON.stringify(draft) || Object.keys(secrets).length > 0 || Object.keys(invalid).length > 0));
+  const dirty = Boolean(loaded && draft && (JSON.stringify(loaded.config) !== JSON.stringify(draft) || Object.keys(secrets).length > 0 || Object.keys(invalid).length > 0 || labelChanges.length > 0));
   const invalidFields = Object.keys(invalid);
   /** Repositories whose typed secret is exactly the one the connection test just refused. */
   const refusedNow = () => Object.entries(secrets).filter(([repoId, s]) => {
@@ -129,10 +137,15 @@ function SettingsEditor() {
       const input = { repoId, ...(s.password ? { password: s.password } : {}), ...(s.restUsername !== undefined ? { restUsername: s.restUsername } : {}), ...(s.restPassword ? { restPassword: s.restPassword } : {}) };
       if (Object.keys(input).length > 1) await client.call('setRepoSecrets', input);
     }
-    const next = { ...draft, modno };
-    setLoaded({ ...loaded, config: next });
-    setDraft(structuredClone(next));
+    // Labels after the config: a new plan must exist before it can be named.
+    for (const [planId, text] of labelChanges) {
+      if (draft.plans.some((p) => p.id === planId)) await client.call('setPlanLabel', { planId, label: text.trim() || null });
+    }
+    const saved = { ...draft, modno };
+    setLoaded({ ...loaded, config: saved });
+    setDraft(structuredClone(saved));
     setSecrets({});
+    setLabels({});
     setSaved(true);
     setTimeout(() => setSaved(false), 4000);
     await refresh();
@@ -146,7 +159,15 @@ function SettingsEditor() {
   if (!loaded || !draft) return <Spinner label={t('ui.common.loading')} />;
 
   const locked = [...new Set([...appInfo.locked, ...loaded.locked])];
-  const ctx: EditorContext = { draft, setDraft, loaded, locked, secrets, setSecrets, invalid, setInvalidField, rejected, setRejected: (repoId, r) => setRejected((c) => ({ ...c, [repoId]: r })) };
+  const ctx: EditorContext = {
+    draft, setDraft, loaded, locked, secrets, setSecrets, invalid, setInvalidField, rejected, setRejected: (repoId, r) => setRejected((c) => ({ ...c, [repoId]: r })),
+    labelOf: (planId) => labels[planId] ?? storedLabels.get(planId) ?? '',
+    setLabel: (planId, text) => setLabels((c) => ({ ...c, [planId]: text })),
+    moveLabel: (from, to) => setLabels((c) => {
+      const { [from]: text, ...rest } = c;
+      return text === undefined ? c : { ...rest, [to]: text };
+    }),
+  };
 
   return (
     <div className="settings-view">
@@ -183,7 +204,7 @@ function SettingsEditor() {
             {invalidFields.length ? t('ui.settings.fixFirst') : dirty ? t('ui.settings.unsaved') : saved ? t('ui.settings.saved') : t('ui.settings.upToDate')}
           </span>
           <div className="row gap-s">
-            <button type="button" className="btn btn-ghost" disabled={!dirty || save.busy} onClick={() => { setDraft(structuredClone(loaded.config)); setSecrets({}); setInvalid({}); setConfirmRejected(null); }}>
+            <button type="button" className="btn btn-ghost" disabled={!dirty || save.busy} onClick={() => { setDraft(structuredClone(loaded.config)); setSecrets({}); setInvalid({}); setLabels({}); setConfirmRejected(null); }}>
               {t('ui.settings.discard')}
             </button>
             <button type="button" className="btn btn-primary" disabled={!dirty || save.busy || invalidFields.length > 0} onClick={() => void save.run()}>{t('ui.settings.save')}</button>
@@ -210,6 +231,11 @@ interface EditorContext {
   setInvalidField: (key: string, text: string | null) => void;
   rejected: Record<string, Rejected>;
   setRejected: (repoId: string, r: Rejected) => void;
+  /** The plan's display name as shown now (typed, else stored); '' = none. */
+  labelOf: (planId: string) => string;
+  setLabel: (planId: string, text: string) => void;
+  /** A new plan's id changed: its typed name follows it. */
+  moveLabel: (from: string, to: string) => void;
 }
 
 function Tabs({ tab, setTab, children }: { tab: Tab; setTab: (t: Tab) => void; children: ReactNode }) {
@@ -317,14 +343,14 @@ function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; 
         <Field label={t('ui.repo.uri')} hint={t('ui.repo.uriHint')} problem={uriProblem ? t(uriProblem) : null}>
           {(p) => <input {...p} type="text" className="mono" value={repo.uri} placeholder="rest:https://backup.exemplo.gov.br/financeiro" onChange={(e) => update({ ...repo, uri: e.target.value })} />}
         </Field>
-        <div className="row gap-m wrap">
-          <Field label={t('ui.repo.restUser')}>
-            {(p) => <input {...p} type="text" autoComplete="off" value={mine.restUsername ?? stored?.restUsername ?? ''} onChange={(e) => setSecret({ restUsername: e.target.value })} />}
-          </Field>
-          <Field label={t('ui.repo.restPassword')} hint={stored?.restPassword && !mine.restPassword ? t('ui.repo.secretStored') : null}>
-            {(p) => <input {...p} type="password" autoComplete="new-password" value={mine.restPassword ?? ''} placeholder={stored?.restPassword ? '••••••••' : ''} onChange={(e) => setSecret({ restPassword: e.target.value })} />}
-          </Field>
-        </div>
+        <RestCredentialsFieldset
+          user={mine.restUsername ?? stored?.restUsername ?? ''}
+          onUser={(restUsername) => setSecret({ restUsername })}
+          password={mine.restPassword ?? ''}
+          onPassword={(restPassword) => setSecret({ restPassword })}
+          passwordHint={stored?.restPassword && !mine.restPassword ? t('ui.repo.secretStored') : null}
+          passwordPlaceholder={stored?.restPassword ? '••••••••' : ''}
+        />
         <Field label={t('ui.repo.password')} hint={stored?.password && !mine.password ? t('ui.repo.secretStored') : t('ui.repo.passwordHint')}>
           {(p) => <input {...p} type="password" autoComplete="new-password" value={mine.password ?? ''} placeholder={stored?.password ? '••••••••' : ''} onChange={(e) => setSecret({ password: e.target.value })} />}
         </Field>
@@ -361,12 +387,29 @@ function RepoEditor({ repo, ctx, onRemoved }: { repo: Repo; ctx: EditorContext; 
         ) : null}
       </div>
       {!isSaved ? <p className="muted small">{t('ui.repo.saveFirst')}</p> : null}
-      {/* The result of Inicializar/Desbloquear/Verificar right under their buttons, where it is seen. */}
-      {[init, unlock, check].map((a, i) => (a.error ? <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} /> : null))}
-      {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
+      {/* The result of Inicializar/Desbloquear/Verificar right under their buttons, scrolled into
+          view: at tray size the buttons stack and the save bar covers what lies below them. */}
+      <ActionResult note={note} errors={[init, unlock, check]} />
       {test.error ? <ErrorNotice error={test.error} /> : null}
       {result ? <ConnectionResult result={result} /> : null}
       <RepoDiagnostics repo={repo} />
+    </div>
+  );
+}
+
+function ActionResult({ note, errors }: { note: string | null; errors: Array<{ error: ErrorPayload | null; setError: (e: null) => void }> }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = errors.map((a) => a.error);
+  useEffect(() => {
+    if (note || shown.some(Boolean)) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [note, ...shown]);
+  return (
+    <div ref={ref} className="action-result">
+      {errors.map((a, i) => (a.error ? (
+        // These buttons run once: "Cofre will try again automatically" (the job wording) is not true here.
+        <ErrorNotice key={i} error={a.error} onDismiss={() => a.setError(null)} action={a.error.cause === 'server-unreachable' ? t('ui.repo.unreachableAction') : undefined} />
+      ) : null))}
+      {note ? <p className="notice notice-ok" role="status">{note}</p> : null}
     </div>
   );
 }
@@ -390,7 +433,8 @@ function PlansPanel({ ctx }: { ctx: EditorContext }) {
           {draft.plans.map((p, i) => (
             <li key={i}>
               <button type="button" aria-pressed={i === selected} onClick={() => setSelected(i)}>
-                <span className="item-title">{p.id}</span>
+                <span className="item-title">{planLabel({ planId: p.id, label: ctx.labelOf(p.id) })}</span>
+                <span className="item-id">{p.id}</span>
                 <span className="item-sub">{p.paths.join(', ')}</span>
                 {loaded.managedPlanIds.includes(p.id) ? <span className="pill tone-unknown">{t('ui.settings.managedBadge')}</span> : null}
               </button>
@@ -408,13 +452,15 @@ function PlansPanel({ ctx }: { ctx: EditorContext }) {
 }
 
 function PlanEditor({ index, plan, ctx, onRemoved }: { index: number; plan: Plan; ctx: EditorContext; onRemoved: () => void }) {
-  const { draft, setDraft, loaded, locked, invalid, setInvalidField } = ctx;
+  const { draft, setDraft, loaded, locked, invalid, setInvalidField, labelOf, setLabel, moveLabel } = ctx;
+  const label = labelOf(plan.id);
   const managed = loaded.managedPlanIds.includes(plan.id);
   const isLockedHere = managed || isLocked(locked, `plans.${plan.id}`);
   const isNew = !loaded.config.plans.some((p) => p.id === plan.id);
   const idKey = `plans.${index}.id`;
   const pathsKey = `plans.${index}.paths`;
   const cronKey = `plans.${index}.schedule`;
+  const labelKey = `plans.${index}.label`;
   const [pathsText, setPathsText] = useState(invalid[pathsKey] ?? plan.paths.join('\n'));
   const [excludesText, setExcludesText] = useState(plan.excludes.join('\n'));
   // What was typed survives switching tabs: an invalid id stays visible and keeps saving blocked.
@@ -427,17 +473,30 @@ function PlanEditor({ index, plan, ctx, onRemoved }: { index: number; plan: Plan
     <div className="editor-stack">
       {isLockedHere ? <LockedNote reason={managed ? t('ui.settings.managedPlan') : t('ui.settings.lockedReason')} /> : null}
       <fieldset className="form-grid" disabled={isLockedHere}>
-        <legend className="visually-hidden">{t('ui.settings.planLegend', { id: plan.id })}</legend>
-        <div className="row gap-m wrap">
-          <Field label={t('ui.plan.id')} problem={idProblem ? t(idProblem as MessageKey) : null} hint={isNew ? null : t('ui.plan.idFixed')}>
-            {(p) => <input {...p} type="text" value={idText} readOnly={!isNew} onChange={(e) => {
+        <legend className="visually-hidden">{t('ui.settings.planLegend', { id: planLabel({ planId: plan.id, label }) })}</legend>
+        <Field label={t('ui.plan.label')} hint={t('ui.plan.labelHint')} problem={label.trim().length > 80 ? t('ui.plan.labelLong') : null}>
+          {(p) => <input {...p} type="text" value={label} maxLength={120} placeholder={planLabel({ planId: plan.id })} onChange={(e) => {
+            setLabel(plan.id, e.target.value);
+            setInvalidField(labelKey, e.target.value.trim().length > 80 ? e.target.value : null);
+          }} />}
+        </Field>
+        {isNew ? (
+          <Field label={t('ui.plan.id')} problem={idProblem ? t(idProblem as MessageKey) : null} hint={t('ui.plan.idFixed')}>
+            {(p) => <input {...p} type="text" className="mono" value={idText} onChange={(e) => {
               const text = e.target.value;
               setIdText(text);
               const bad = validateId(text) !== null || draft.plans.some((x, i) => i !== index && x.id === text);
               setInvalidField(idKey, bad ? text : null);
-              if (!bad) update({ ...plan, id: text });
+              if (!bad) {
+                moveLabel(plan.id, text);
+                update({ ...plan, id: text });
+              }
             }} />}
           </Field>
+        ) : (
+          <p className="muted small tech-id" title={t('ui.plan.idFixed')}>{t('ui.plan.techId', { id: plan.id })}</p>
+        )}
+        <div className="row gap-m wrap">
           <Field label={t('ui.plan.repo')}>
             {(p) => (
               <select {...p} value={plan.repo} onChange={(e) => update({ ...plan, repo: e.target.value })}>

@@ -37,7 +37,7 @@ export function StatusView() {
           <h1 id="banner-title" className="banner-title">{t(banner.title)}</h1>
           {paused && status?.pausedUntil ? <p>{t('ui.status.pausedUntil', { time: formatDateTime(status.pausedUntil) })}</p> : null}
           {banner.causeCode ? <p className="banner-cause">{causeText(banner.causeCode, audience)}</p> : banner.cause ? <p className="banner-cause">{t(banner.cause)}</p> : null}
-          {banner.causeCode && banner.action ? <p className="banner-action">{causeAction(banner.causeCode, audience)}</p> : banner.action ? <p className="banner-action">{t(banner.action)}</p> : null}
+          {banner.causeCode && banner.action && banner.action !== 'ui.status.gaveUpAction' ? <p className="banner-action">{causeAction(banner.causeCode, audience)}</p> : banner.action ? <p className="banner-action">{t(banner.action)}</p> : null}
           {banner.tone === 'not-configured' ? (
             <a className="btn btn-primary" href={hrefOf('first-run')}>{t('ui.status.setUp')}</a>
           ) : null}
@@ -160,7 +160,7 @@ function PlanCard({ plan, now }: { plan: PlanStatus; now: Date }) {
       )}
 
       {plan.lastCause && !plan.running && (plan.state === 'failed' || plan.state === 'warning') ? (
-        <p className="plan-cause">{causeAction(plan.lastCause, audience)}</p>
+        <p className="plan-cause">{gaveUp ? t('ui.status.gaveUpAction') : causeAction(plan.lastCause, audience)}</p>
       ) : null}
       {gaveUp ? <p className="plan-gave-up">{gaveUp}</p> : null}
       {appInfo.technician && code ? <p className="tech-line muted small">{t('ui.status.technicianCode', { code: `${code} · ${plan.planId}` })}</p> : null}

@@ -60,6 +60,7 @@ const en = {
   'ui.kind.index': 'File index',
   'ui.kind.unlock': 'Unlock',
   'ui.kind.init': 'Initialisation',
+  'ui.kind.notice': 'Notice from Cofre',
 
   'ui.status.backupNow': 'Back up now',
   'ui.status.cancel': 'Cancel backup',
@@ -366,8 +367,8 @@ const en = {
   'ui.repo.inUse': 'Used by: {plans}',
   'ui.repo.saveFirst': 'Save the settings before initialising, unlocking or checking this repository.',
 
-  'ui.plan.id': 'Plan name',
-  'ui.plan.idFixed': 'The name cannot change: backups are tagged with it.',
+  'ui.plan.id': 'Technical id',
+  'ui.plan.idFixed': 'The technical id cannot change once saved: backups are tagged with it.',
   'ui.plan.repo': 'Repository',
   'ui.plan.paths': 'Folders to back up',
   'ui.plan.pathsHint': 'One folder per line.',
@@ -484,6 +485,15 @@ const en = {
   'ui.validate.cronFields': 'A cron expression has five fields.',
   'ui.validate.cron': 'This cron expression is not valid.',
   'ui.validate.httpUrl': 'Use an address starting with http:// or https://.',
+  // ---- ui11 finishing pass: plan labels in Settings, the enrollment's what-and-how-long step ----
+  'ui.plan.label': 'Plan name',
+  'ui.plan.labelHint': 'How the plan appears on the status screen, in the history and in restore.',
+  'ui.plan.labelLong': 'Use at most 80 characters.',
+  'ui.plan.techId': 'Technical id: {id}',
+  'ui.firstRun.keep.policy': 'As defined by IT: {retention}',
+  'ui.firstRun.lockedByIt': 'Defined by IT; it cannot be changed here.',
+  'ui.repo.unreachableAction': 'Check the network connection and the repository address, then click again.',
+  'ui.status.gaveUpAction': 'Cofre will not try again on its own before the next scheduled backup. Once the problem is solved, use “Back up now”.',
 } as const;
 
 export const uiMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, string> } = {
@@ -548,6 +558,7 @@ export const uiMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, strin
     'ui.kind.index': 'Índice de arquivos',
     'ui.kind.unlock': 'Desbloqueio',
     'ui.kind.init': 'Inicialização',
+    'ui.kind.notice': 'Aviso do Cofre',
 
     'ui.status.backupNow': 'Fazer backup agora',
     'ui.status.cancel': 'Cancelar backup',
@@ -854,8 +865,8 @@ export const uiMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, strin
     'ui.repo.inUse': 'Usado por: {plans}',
     'ui.repo.saveFirst': 'Salve as configurações antes de inicializar, desbloquear ou verificar este repositório.',
 
-    'ui.plan.id': 'Nome do plano',
-    'ui.plan.idFixed': 'O nome não pode mudar: os backups são marcados com ele.',
+    'ui.plan.id': 'Identificador técnico',
+    'ui.plan.idFixed': 'O identificador não muda depois de salvo: os backups são marcados com ele. Letras minúsculas, números, "-", "_" ou ".".',
     'ui.plan.repo': 'Repositório',
     'ui.plan.paths': 'Pastas para o backup',
     'ui.plan.pathsHint': 'Uma pasta por linha.',
@@ -972,5 +983,14 @@ export const uiMessages: { en: typeof en; 'pt-BR': Record<keyof typeof en, strin
     'ui.validate.cronFields': 'Uma expressão cron tem cinco campos.',
     'ui.validate.cron': 'Esta expressão cron não é válida.',
     'ui.validate.httpUrl': 'Use um endereço que comece com http:// ou https://.',
+    // ---- ui11 finishing pass: plan labels in Settings, the enrollment's what-and-how-long step ----
+    'ui.plan.label': 'Nome do plano',
+    'ui.plan.labelHint': 'Como o plano aparece na tela de estado, no histórico e na restauração.',
+    'ui.plan.labelLong': 'Use no máximo 80 caracteres.',
+    'ui.plan.techId': 'Identificador técnico: {id}',
+    'ui.firstRun.keep.policy': 'Como definido pelo técnico: {retention}',
+    'ui.firstRun.lockedByIt': 'Definido pelo técnico; não pode ser mudado aqui.',
+    'ui.repo.unreachableAction': 'Verifique a conexão de rede e o endereço do repositório e clique de novo.',
+    'ui.status.gaveUpAction': 'O Cofre não vai tentar de novo sozinho antes do próximo backup agendado. Quando o problema for resolvido, use “Fazer backup agora”.',
   },
 };
