@@ -18,7 +18,7 @@ import type { SecretStore } from '../secrets/index.js';
 import { Engines } from './engines.js';
 import { AgentLog } from './log.js';
 import { loadPreferences, savePreferences } from './preferences.js';
-import { Sessions } from './sessions.js';
+import { Sessions, type SessionOwner } from './sessions.js';
 import { PolicyState } from './policy-state.js';
 import { Operations } from './operations.js';
 import { Catalog } from './catalog.js';
@@ -155,7 +155,9 @@ export class Agent implements ApiHost {
         await savePreferences(join(options.dataDir, 'preferences.json'), prefs);
         emitter({ type: 'preferencesChanged', data: prefs });
       },
-      isTechnician: (session) => sessions.isTechnician(session) || (!policy.technicianPasswordRequired() && policy.capabilities().openSettings),
+      // Service mode: settings open without a password would let any local user add a plan over
+      // another's files; there only a real technician login (or root's own client) counts.
+      isTechnician: (session) => sessions.isTechnician(session) || (!sessions.owner(session) && !policy.technicianPasswordRequired() && policy.capabilities().openSettings),
       plan: (planId) => {
         const plan = context.config().plans.find((p) => p.id === planId);
         if (!plan) throw new CofreError('agent.planNotFound', { params: { plan: planId } });
@@ -194,7 +196,8 @@ export class Agent implements ApiHost {
     this.context.operations.startScheduler();
   }
 
-  createSession(options: { technician?: boolean } = {}): SessionRef {
+  /** `owner`: service mode binds the session to the OS user the socket face identified (issue 13). */
+  createSession(options: { technician?: boolean; owner?: SessionOwner } = {}): SessionRef {
     return this.context.sessions.create(options);
   }
 

@@ -50,7 +50,9 @@ export class Catalog {
   }
 
   scope(session: SessionRef): RestoreScope {
-    const { hostname, homeDir } = this.ctx.identity;
+    const { hostname } = this.ctx.identity;
+    // Service mode: the session's OS user, not the service's (root), decides whose home it is.
+    const homeDir = this.ctx.sessions.owner(session)?.homeDir ?? this.ctx.identity.homeDir;
     const instance = this.ctx.config().instance;
     // Only an explicit technician login widens the scope: settings may be open on a machine without
     // a technician password, but a user's restore view still stays inside their own folders.

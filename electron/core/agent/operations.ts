@@ -1,6 +1,8 @@
 // Operations: what the agent does over time. Turns triggers (scheduler, "back up now", restore)
 // into queued jobs, runs restic through the engine inside them, and turns job events into history
 // rows, hook runs, API events and status. One place owns that flow so every face sees the same.
+import { giveToOwner } from '../service/owned-restore.js';
+import { backupFlagsFor } from '../service/open-file-protection.js';
 import type { AgentStatus, ApiOutput, ApiParsedInput, RetentionOutcome, SessionRef } from '../api.js';
 import type { HookCondition, Plan, Repo } from '../config/backrest-schema.js';
 import { resolveHookSecrets } from '../config/extra-secrets.js';
@@ -196,6 +198,8 @@ export class Operations {
     const snapshotId = await this.ctx.catalog.ensureIndexed(session, snapshot.id);
     const scope = this.ctx.catalog.scope(session);
     const caps = this.ctx.policy.capabilities();
+    // Service mode: the requesting OS user owns what is restored and may only write where they could.
+    const owner = this.ctx.sessions.owner(session);
     return this.ctx.queue.enqueue<RestoreValue>({
       key: `restore:${snapshotId}:${Date.now()}:${Math.random()}`,
       repoId: laneOf(repo.id, 'restore'),
@@ -207,7 +211,8 @@ export class Operations {
         const report = await restoreSelection(
           { index: this.ctx.catalog.index, source: engine },
           { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
-          { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress },
+          { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress,
+            ...(owner ? { beforePlace: giveToOwner(owner) } : {}) },
         );
         const destination = input.destination.kind === 'folder' ? input.destination.path : (report.destination ?? '');
         return { report, destination };
@@ -244,7 +249,8 @@ export class Operations {
           paths: plan.paths,
           excludes: plan.excludes,
           iexcludes: plan.iexcludes,
-          extraFlags: plan.backup_flags,
+          // Open-file protection (--use-fs-snapshot) exists only on Windows: left out elsewhere.
+          extraFlags: backupFlagsFor(plan.backup_flags),
           host: this.ctx.identity.hostname,
           skipIfUnchanged: plan.skipIfUnchanged,
         };

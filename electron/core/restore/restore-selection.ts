@@ -59,6 +59,12 @@ export interface RestoreSelectionOptions {
   allowOutsideRoots?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: RestoreSelectionProgress) => void;
+  /**
+   * Service mode (issue 13): runs once restic has filled staging and before anything is placed,
+   * so the files can be given to the requesting OS user (renames keep the owner) and a destination
+   * that user could not write refused. Throwing here leaves the destination untouched.
+   */
+  beforePlace?: (prepared: { staging: string; destinations: string[] }) => Promise<void>;
 }
 
 const STAGING_PREFIX = '.cofre-staging-';
@@ -240,6 +246,7 @@ export async function restoreSelection(
       clearInterval(poller);
     }
     options.signal?.throwIfAborted();
+    await options.beforePlace?.({ staging, destinations: dests });
 
     const now = (deps.now ?? (() => new Date()))();
     const report = await placeRestored({
