@@ -228,4 +228,17 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ connection: 'service' });
   }, 120_000);
+
+  it('installing the service as a plain user says it needs root, in Portuguese, without a stack trace', async () => {
+    const run = await exec('runuser', ['-u', ana.name, '--', 'env', 'LANG=pt_BR.UTF-8', process.execPath, join(repoRoot, 'bin', 'cofre.mjs'), 'service', 'install']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('administrador (root)');
+    expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  }, 60_000);
+
+  it('"cofre service status" says when no service is installed', async () => {
+    const run = await runCli(['service', 'status', '--json'], { COFRE_SYSTEMD_UNIT: join(dir, 'none.service') });
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.out)).toMatchObject({ installed: false, state: 'not-installed' });
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 // What installs the service on each system, as pure text: the systemd unit (Linux), the rc.d
 // script (FreeBSD, as the Prefeitura's guides run Backrest) and the WinSW configuration plus the
 // SCM and ACL commands (Windows). The CLI writes them; tests check them without any installer.
+import { CofreError } from '../errors.js';
 
 export interface ServiceCommand {
   /** The program the service manager starts: node, or the Electron binary in node mode. */
@@ -165,6 +166,6 @@ export const pipeSddl = 'D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GRGW;;;IU)(D;;GA;;;NU)';
 
 /** icacls arguments making a user's token folder readable by that user (SID) and SYSTEM only. */
 export function tokenFolderAcl(folder: string, sid: string): string[] {
-  if (!/^S-1-5-[0-9-]+$/.test(sid)) throw new Error(`not a user SID: ${sid}`);
+  if (!/^S-1-5-[0-9-]+$/.test(sid)) throw new CofreError('error.invalidInput', { cause: 'invalid-input', params: { details: 'SID' } });
   return [folder, '/inheritance:r', '/grant:r', `*S-1-5-18:(OI)(CI)F`, '/grant:r', `*${sid}:(OI)(CI)R`];
 }
