@@ -4,11 +4,13 @@
 //   wait <socket> <method> <input-json>        same, then wait for the job's jobFinished event
 //   drop <socket> <method> <input-json>        call, then vanish without waiting (mid-job)
 //   forge <socket> <uid> [token|own]           raw: authenticate as <uid> with a made-up or own token, then call getStatus
+//   desktop <socket>                           the tray's choice of agent (openDesktopAgent)
 //   anonymous <socket>                         raw: call getStatus without authenticating
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { ServiceClient } from '../../electron/core/service/client.js';
+import { openDesktopAgent } from '../../electron/core/service/desktop-agent.js';
 import { tokenFileFor } from '../../electron/core/service/machine-paths.js';
 import type { ApiEvent } from '../../electron/core/api.js';
 
@@ -44,6 +46,15 @@ async function main(): Promise<unknown> {
     const stolen = await readFile(tokenFileFor(socketPath!, uid), 'utf8').then(() => 'read', (e: NodeJS.ErrnoException) => e.code);
     const replies = await raw([{ id: 1, method: 'service.auth', input: { uid, token } }, { id: 2, method: 'getStatus', input: {} }]);
     return { stolen, replies };
+  }
+  if (mode === 'desktop') {
+    // What the tray does at start: the service if it accepts us, else an in-process agent.
+    const agent = await openDesktopAgent(async () => {
+      throw new Error('the tray fell back to its own agent');
+    }, { ...process.env, COFRE_SERVICE_SOCKET: socketPath });
+    const result = await agent.call('getStatus', {}, agent.createSession());
+    await agent.shutdown(1_000);
+    return { connection: agent.connection, result };
   }
   if (mode === 'anonymous') return { replies: await raw([{ id: 1, method: 'getStatus', input: {} }]) };
   const [method, inputText] = rest;

@@ -19,7 +19,15 @@ if (skipReason) console.warn(`service.test.ts skipped: ${skipReason}`);
 
 interface OsUser { name: string; uid: number; gid: number; home: string }
 interface Reply { ok: boolean; value?: unknown; error?: { code: string; message: string } }
-interface ClientOut { identity?: { uid: number; username: string }; result: Reply; job?: { status: string; error: { code: string } | null; restoreReport: unknown } | null; thrown?: unknown }
+interface ClientOut {
+  identity?: { uid: number; username: string };
+  result: Reply;
+  job?: { status: string; error: { code: string } | null; restoreReport: unknown } | null;
+  thrown?: unknown;
+  /** forge/anonymous: what reading the other's token file gave, and the raw replies. */
+  stolen?: string;
+  replies?: Array<{ result: Reply }>;
+}
 
 function exec(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -174,14 +182,14 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
 
   it('a client posing as another user is refused', async () => {
     const madeUp = await asUser(ana, 'forge', String(bia.uid));
-    expect(madeUp.stolen ?? (madeUp as unknown as { stolen: string }).stolen).toBe('EACCES');
-    const replies = (madeUp as unknown as { replies: Array<{ result: Reply }> }).replies;
+    expect(madeUp.stolen).toBe('EACCES');
+    const replies = madeUp.replies!;
     expect(replies[0]!.result.error?.code).toBe('service.identityRefused');
     expect(replies[1]!.result.error?.code).toBe('service.identityRequired');
-    const ownTokenOtherUid = (await asUser(ana, 'forge', String(bia.uid), 'own')) as unknown as { replies: Array<{ result: Reply }> };
-    expect(ownTokenOtherUid.replies[0]!.result.error?.code).toBe('service.identityRefused');
-    const anonymous = (await asUser(ana, 'anonymous')) as unknown as { replies: Array<{ result: Reply }> };
-    expect(anonymous.replies[0]!.result.error?.code).toBe('service.identityRequired');
+    const ownTokenOtherUid = await asUser(ana, 'forge', String(bia.uid), 'own');
+    expect(ownTokenOtherUid.replies![0]!.result.error?.code).toBe('service.identityRefused');
+    const anonymous = await asUser(ana, 'anonymous');
+    expect(anonymous.replies![0]!.result.error?.code).toBe('service.identityRequired');
   }, 120_000);
 
   it('a restore lands owned by the user who asked, with the permissions it had', async () => {
@@ -228,6 +236,12 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ connection: 'service' });
   }, 120_000);
+
+  it("the user's tray becomes a client of the service", async () => {
+    const out = (await asUser(bia, 'desktop')) as ClientOut & { connection?: string };
+    expect(out.connection, JSON.stringify(out)).toBe('service');
+    expect(out.result.ok).toBe(true);
+  }, 60_000);
 
   it('installing the service as a plain user says it needs root, in Portuguese, without a stack trace', async () => {
     const run = await exec('runuser', ['-u', ana.name, '--', 'env', 'LANG=pt_BR.UTF-8', process.execPath, join(repoRoot, 'bin', 'cofre.mjs'), 'service', 'install']);

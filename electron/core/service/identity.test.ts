@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceSocketToUse } from './client.js';
+import { openDesktopAgent } from './desktop-agent.js';
 import { machinePaths, tokenFileFor } from './machine-paths.js';
 import { parsePasswdLine } from './os-users.js';
 import { readableBy, writableBy } from './owned-restore.js';
@@ -96,6 +97,13 @@ describe('socket framing and service choice', () => {
     expect(serviceSocketToUse({ COFRE_SERVICE: 'off' }, () => true)).toBeNull();
     expect(serviceSocketToUse({ COFRE_SERVICE_SOCKET: '/tmp/x.sock' }, (p) => p === '/tmp/x.sock')).toBe(process.platform === 'win32' ? null : '/tmp/x.sock');
     expect(tokenFileFor('/run/cofre/agent.sock', 1001)).toBe('/run/cofre/users/1001/token');
+  });
+
+  it('gives the tray its own agent when no service runs', async () => {
+    const own = { call: async () => ({ ok: true as const, value: 1 }), subscribe: () => () => true, createSession: () => ({ id: 's' }), onResume: () => undefined, onSuspend: async () => undefined, shutdown: async () => undefined };
+    const agent = await openDesktopAgent(async () => own, { COFRE_SERVICE_SOCKET: join(tmpdir(), 'no-such-cofre.sock') });
+    expect(agent.connection).toBe('in-process');
+    expect(await agent.call('getStatus', {}, agent.createSession())).toEqual({ ok: true, value: 1 });
   });
 
   it('keeps machine state in system folders, or under COFRE_SERVICE_ROOT', () => {

@@ -33,7 +33,7 @@ export class LineReader {
   private buffered: Buffer[] = [];
   private size = 0;
 
-  constructor(private readonly max = maxLineBytes) {}
+  constructor(private readonly max: number = maxLineBytes) {}
 
   /** The complete lines in `chunk` (plus what came before), or 'too-long'. */
   push(chunk: Buffer): string[] | 'too-long' {
