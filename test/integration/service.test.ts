@@ -217,6 +217,9 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
   it("a user cannot change the machine's plans without the technician login", async () => {
     const out = await call(ana, 'getConfig');
     expect(out.result.error?.code).toBe('error.technicianRequired');
+    // No technician password in this machine's policy: nobody but root becomes technician.
+    const login = await call(ana, 'technicianLogin', { password: '-' });
+    expect(login.result.error?.code).toBe('service.technicianPasswordMissing');
   }, 60_000);
 
   it('the service keeps working when a client leaves in the middle of a restore', async () => {

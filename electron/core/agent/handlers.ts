@@ -79,6 +79,8 @@ export function handlersFor(ctx: AgentContext): Handlers {
       if (!ctx.sessions.known(session)) throw new CofreError('agent.unknownSession');
       if (!ctx.policy.technicianPasswordRequired()) {
         if (!ctx.policy.capabilities().openSettings) throw new CofreError('error.notAllowedByPolicy');
+        // Service mode: without a technician password any local user could elevate and see everyone's files.
+        if ((ctx.sessions.owner(session)?.uid ?? 0) !== 0) throw new CofreError('service.technicianPasswordMissing');
         ctx.sessions.elevate(session);
         return { ok: true as const };
       }
