@@ -138,6 +138,9 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
     expect(b.identity).toMatchObject({ uid: bia.uid, username: bia.name });
     expect(a.result.ok, JSON.stringify(a)).toBe(true);
     expect(b.result.ok, JSON.stringify(b)).toBe(true);
+    // The app shows each user their own name and home, not the service's root.
+    const info = await call(bia, 'getAppInfo');
+    expect(info.result.value).toMatchObject({ username: bia.name, homeDir: bia.home });
   }, 120_000);
 
   it('both users pressing "back up now" at once start one backup', async () => {

@@ -46,8 +46,9 @@ export function handlersFor(ctx: AgentContext): Handlers {
         version: ctx.options.version ?? '0.1.0',
         resticVersion,
         hostname: ctx.identity.hostname,
-        username: ctx.identity.username,
-        homeDir: ctx.identity.homeDir,
+        // Service mode: the user the connection belongs to, not the service's root.
+        username: ctx.sessions.owner(session)?.username ?? ctx.identity.username,
+        homeDir: ctx.sessions.owner(session)?.homeDir ?? ctx.identity.homeDir,
         platform: process.platform,
         configured: config.repos.length > 0 && config.plans.length > 0,
         technician: ctx.isTechnician(session),
