@@ -202,6 +202,17 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
     const file = await stat(join(target, 'relatorio-ana.txt'));
     expect({ uid: file.uid, gid: file.gid, mode: file.mode & 0o777 }).toEqual({ uid: ana.uid, gid: ana.gid, mode: 0o640 });
     for (const folder of [join(ana.home, 'Restaurados'), target]) expect((await stat(folder)).uid).toBe(ana.uid);
+
+    // Back in place over today's version, keeping it aside: all of it is still Ana's.
+    const original = join(ana.home, 'Documentos', 'relatorio-ana.txt');
+    await writeFile(original, 'versão de hoje\n');
+    const replaced = await wait(ana, 'restore', { snapshotId, paths: [original], destination: { kind: 'original' }, conflict: 'replace' });
+    expect(replaced.job?.status, JSON.stringify(replaced)).toBe('success');
+    const report = replaced.job?.restoreReport as { replaced: number; replacedFolder?: string };
+    expect(report.replaced).toBe(1);
+    expect((await stat(original)).uid).toBe(ana.uid);
+    expect((await stat(report.replacedFolder!)).uid).toBe(ana.uid);
+    expect((await stat(join(report.replacedFolder!, '..'))).uid).toBe(ana.uid);
   }, 120_000);
 
   it('a user cannot restore a machine file they could not read, nor into a folder they cannot write', async () => {

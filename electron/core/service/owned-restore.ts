@@ -80,3 +80,20 @@ export function giveToOwner(owner: SessionOwner): (prepared: { staging: string; 
     await chownTree(staging, owner);
   };
 }
+
+/**
+ * "Replace" moves the current files into a dated folder the restore creates (as root): give its
+ * folders to the user. Only folders: a root-owned file that was in the way keeps its owner.
+ */
+export async function giveReplacedFolder(folder: string, owner: SessionOwner): Promise<void> {
+  const own = async (path: string) => {
+    const info = await lstat(path).catch(() => null);
+    if (info?.isDirectory() && info.uid !== owner.uid && info.uid === process.getuid?.()) await lchown(path, owner.uid, owner.gid);
+  };
+  const walk = async (dir: string): Promise<void> => {
+    await own(dir);
+    for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) await walk(join(dir, entry.name));
+  };
+  await own(dirname(folder));
+  await walk(folder);
+}
