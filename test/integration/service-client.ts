@@ -5,6 +5,7 @@
 //   drop <socket> <method> <input-json>        call, then vanish without waiting (mid-job)
 //   forge <socket> <uid> [token|own]           raw: authenticate as <uid> with a made-up or own token, then call getStatus
 //   desktop <socket>                           the tray's choice of agent (openDesktopAgent)
+//   listen <socket> <ms>                       print every event pushed to this user during <ms>
 //   anonymous <socket>                         raw: call getStatus without authenticating
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -55,6 +56,16 @@ async function main(): Promise<unknown> {
     const result = await agent.call('getStatus', {}, agent.createSession());
     await agent.shutdown(1_000);
     return { connection: agent.connection, result };
+  }
+  if (mode === 'listen') {
+    // Everything pushed to this user for a while (another user's restore must not show up).
+    const client = await ServiceClient.connect({ socketPath: socketPath! });
+    const events: ApiEvent[] = [];
+    client.subscribe((event) => events.push(event));
+    process.stdout.write('listening\n');
+    await new Promise((resolve) => setTimeout(resolve, Number(rest[0] ?? '3000')));
+    client.close();
+    return { events };
   }
   if (mode === 'anonymous') return { replies: await raw([{ id: 1, method: 'getStatus', input: {} }]) };
   const [method, inputText] = rest;

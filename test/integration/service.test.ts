@@ -236,6 +236,18 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
     expect(login.result.error?.code).toBe('service.technicianPasswordMissing');
   }, 60_000);
 
+  it("a user is not told about another user's restore", async () => {
+    const listening = asUser(bia, 'listen', '8000');
+    // Give Bia's client time to connect (tsx start) before Ana restores.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const restored = await wait(ana, 'restore', { snapshotId, paths: [join(ana.home, 'Documentos', 'relatorio-ana.txt')], destination: { kind: 'folder', path: join(ana.home, 'Outra') } });
+    expect(restored.job?.status, JSON.stringify(restored)).toBe('success');
+    const heard = (await listening) as ClientOut & { events?: Array<{ type: string; data: { kind?: string } }> };
+    expect(heard.events, JSON.stringify(heard)).toBeDefined();
+    expect(heard.events!.filter((e) => e.data.kind === 'restore')).toEqual([]);
+    expect(JSON.stringify(heard.events)).not.toContain('relatorio-ana');
+  }, 120_000);
+
   it('the service keeps working when a client leaves in the middle of a restore', async () => {
     const target = join(ana.home, 'Metade');
     const dropped = await asUser(ana, 'drop', 'restore', JSON.stringify({ snapshotId, paths: [join(ana.home, 'Documentos', 'planilha-grande.bin')], destination: { kind: 'folder', path: target } }));
