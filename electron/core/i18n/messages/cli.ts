@@ -21,10 +21,13 @@ Commands:
   policy show
   run                            run the agent with its scheduler in the foreground
   serve [--port N]               run the agent and its web interface on 127.0.0.1
+  service run [--socket PATH] | install | uninstall | status | start | stop | unit [systemd|rc.d|winsw]
+                                 one agent for every user of this computer (as root); see docs/deploy.md
 
 Global options:
   --config FILE  --policy FILE  --data-dir DIR  --restic FILE  --lang pt-BR|en  --json  --technician  --help
-Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
+Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD,
+  COFRE_SERVICE_SOCKET (the service to use), COFRE_SERVICE=off (never use the service)`,
   'cli.unknownCommand': 'Unknown command "{command}". Run "cofre --help" for the list of commands.',
   'cli.badArguments': 'Invalid arguments: {details}. Run "cofre --help".',
   'cli.missingArgument': 'Missing argument: {name}. Run "cofre --help".',
@@ -103,10 +106,13 @@ Comandos:
   policy show
   run                            executa o agente com o agendador em primeiro plano
   serve [--port N]               executa o agente e a interface web em 127.0.0.1
+  service run [--socket CAMINHO] | install | uninstall | status | start | stop | unit [systemd|rc.d|winsw]
+                                 um só agente para todos os usuários deste computador (como root); veja docs/deploy.md
 
 Opções globais:
   --config ARQUIVO  --policy ARQUIVO  --data-dir PASTA  --restic ARQUIVO  --lang pt-BR|en  --json  --technician  --help
-Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
+Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD,
+  COFRE_SERVICE_SOCKET (o serviço a usar), COFRE_SERVICE=off (nunca usar o serviço)`,
     'cli.unknownCommand': 'Comando desconhecido "{command}". Execute "cofre --help" para ver os comandos.',
     'cli.badArguments': 'Argumentos inválidos: {details}. Execute "cofre --help".',
     'cli.missingArgument': 'Falta o argumento: {name}. Execute "cofre --help".',
