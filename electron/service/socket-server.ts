@@ -22,6 +22,10 @@ export interface SocketServerOptions {
   socketPath: string;
   lookup: (uid: number) => Promise<SessionOwner | null>;
   log?: (line: string) => void;
+  /** A connection that has not proved its user by then is closed (it holds a slot). */
+  authTimeoutMs?: number;
+  /** Connections one OS user may hold, so one user cannot take every slot. */
+  maxPerUser?: number;
 }
 
 export interface RunningSocketServer {
@@ -44,6 +48,9 @@ interface Connection {
   restoresStarting: number;
 }
 
+const defaultAuthTimeoutMs = 10_000;
+const defaultMaxPerUser = 32;
+
 export async function startSocketServer(options: SocketServerOptions): Promise<RunningSocketServer> {
   const tokens = new UserTokens({ dir: usersDirFor(options.socketPath), lookup: options.lookup });
   const runDir = dirname(options.socketPath);
@@ -64,6 +71,10 @@ export async function startSocketServer(options: SocketServerOptions): Promise<R
     }
     const conn: Connection = { socket, owner: null, session: null, pending: 0, authFailures: 0, restoreJobs: new Set(), held: [], restoresStarting: 0 };
     connections.add(conn);
+    const authTimer = setTimeout(() => {
+      if (!conn.owner) socket.destroy();
+    }, options.authTimeoutMs ?? defaultAuthTimeoutMs);
+    authTimer.unref();
     const reader = new LineReader();
     socket.on('data', (chunk: Buffer) => {
       const lines = reader.push(chunk);
@@ -75,7 +86,10 @@ export async function startSocketServer(options: SocketServerOptions): Promise<R
     });
     // A client that goes away (tray closed mid-restore) only loses its replies: its jobs run on.
     socket.on('error', () => undefined);
-    socket.on('close', () => connections.delete(conn));
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      connections.delete(conn);
+    });
   });
 
   function send(conn: Connection, text: string): void {
@@ -143,6 +157,8 @@ export async function startSocketServer(options: SocketServerOptions): Promise<R
         if (conn.authFailures >= maxAuthFailures) setImmediate(() => conn.socket.destroy());
         return failure(new CofreError('service.identityRefused'));
       }
+      const held = [...connections].filter((other) => other.owner?.uid === user.uid).length;
+      if (held >= (options.maxPerUser ?? defaultMaxPerUser)) return failure(new CofreError('service.busy'));
       conn.owner = user;
       conn.session = options.createSession(user);
       options.log?.(`socket: ${user.username} (uid ${user.uid}) connected`);

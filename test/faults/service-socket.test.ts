@@ -61,7 +61,7 @@ describe('the service socket under hostile clients', () => {
     await writeFile(policyPath, JSON.stringify({ technicianPasswordHash: await hashTechnicianPassword('Senha-Tecnica-1', { N: 1024, r: 8, p: 1 }) }));
     agent = await Agent.create({ configPath: join(dir, 'config.json'), policyPath, dataDir: join(dir, 'data'), cacheDir: join(dir, 'cache'), secrets: new MemorySecretStore() });
     socketPath = join(dir, 'run', 'agent.sock');
-    server = await startSocketServer({ host: agent, createSession: (owner) => agent.createSession({ owner }), socketPath, lookup: async (u) => (u === uid ? me : null) });
+    server = await startSocketServer({ host: agent, createSession: (owner) => agent.createSession({ owner }), socketPath, lookup: async (u) => (u === uid ? me : null), authTimeoutMs: 1_500, maxPerUser: 3 });
     await server.tokens.issue(uid);
     token = (await readFile(tokenFileFor(socketPath, uid), 'utf8')).trim();
   });
@@ -110,6 +110,23 @@ describe('the service socket under hostile clients', () => {
       expect((await guesser.next()).result?.error?.code).toBe('service.identityRefused');
     }
     await guesser.closed;
+  });
+
+  it('closes a connection that never says who it is, and limits the connections of one user', async () => {
+    const silent = await rawClient(socketPath);
+    await silent.closed;
+    const held = await Promise.all([0, 1, 2, 3].map(() => rawClient(socketPath)));
+    const answers: Array<string | undefined> = [];
+    for (const c of held) {
+      c.send(JSON.stringify({ id: 1, method: 'service.auth', input: { uid, token } }));
+      const reply = await c.next();
+      answers.push(reply.result?.ok ? 'ok' : reply.result?.error?.code);
+    }
+    expect(answers).toEqual(['ok', 'ok', 'ok', 'service.busy']);
+    for (const c of held) c.socket.destroy();
+    await Promise.all(held.map((c) => c.closed));
+    // The service notices the hang-ups too, so the next test's connections are not over the limit.
+    for (let i = 0; i < 200 && server.connections() > 0; i++) await new Promise((r) => setTimeout(r, 10));
   });
 
   it('a technician login elevates only its own connection, even for the same OS user', async () => {
