@@ -5,7 +5,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, rmdir, stat, writeFile } from 'node:fs/promises';
+import { privateStagingParent } from '../../electron/core/service/owned-restore.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, repoRoot, resticBinary, startRestServer, type RestServer } from '../fixtures/index.js';
@@ -51,6 +52,7 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
   let shared: string;
   let service: ServerProcess;
   let snapshotId: string;
+  let stagingParent: string | null = null;
 
   async function asUser(user: OsUser, mode: string, ...args: string[]): Promise<ClientOut> {
     const run = await exec('runuser', ['-u', user.name, '--', process.execPath, '--import', 'tsx', clientScript, mode, socket, ...args]);
@@ -128,6 +130,8 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
       await service.exited;
     }
     for (const user of users) await exec('userdel', ['-r', '-f', user.name]);
+    // The private staging folder the service made at the top of the volume, if it is empty now.
+    if (stagingParent) await rmdir(stagingParent).catch(() => undefined);
     await server?.close();
     if (dir) await removeDir(dir);
   }, 120_000);
@@ -214,6 +218,14 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
     expect((await stat(report.replacedFolder!)).uid).toBe(ana.uid);
     expect((await stat(join(report.replacedFolder!, '..'))).uid).toBe(ana.uid);
   }, 120_000);
+
+  it("root stages a user's restore where that user cannot swap the folder for a link", async () => {
+    stagingParent = await privateStagingParent(join(ana.home, 'Documentos'));
+    expect(stagingParent).not.toBeNull();
+    expect(stagingParent!.startsWith(ana.home)).toBe(false);
+    const info = await lstat(stagingParent!);
+    expect({ dir: info.isDirectory(), uid: info.uid, mode: info.mode & 0o777 }).toEqual({ dir: true, uid: 0, mode: 0o700 });
+  }, 60_000);
 
   it('a user cannot restore a machine file they could not read, nor into a folder they cannot write', async () => {
     const unreadable = await wait(ana, 'restore', { snapshotId, paths: [join(shared, 'segredo-root.txt')], destination: { kind: 'folder', path: join(ana.home, 'DaMaquina') } });

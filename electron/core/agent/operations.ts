@@ -1,7 +1,7 @@
 // Operations: what the agent does over time. Turns triggers (scheduler, "back up now", restore)
 // into queued jobs, runs restic through the engine inside them, and turns job events into history
 // rows, hook runs, API events and status. One place owns that flow so every face sees the same.
-import { giveReplacedFolder, giveToOwner } from '../service/owned-restore.js';
+import { giveReplacedFolder, giveToOwner, privateStagingParent } from '../service/owned-restore.js';
 import { backupFlagsFor } from '../service/open-file-protection.js';
 import type { AgentStatus, ApiOutput, ApiParsedInput, RetentionOutcome, SessionRef } from '../api.js';
 import type { HookCondition, Plan, Repo } from '../config/backrest-schema.js';
@@ -212,7 +212,7 @@ export class Operations {
           { index: this.ctx.catalog.index, source: engine },
           { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
           { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress,
-            ...(owner ? { beforePlace: giveToOwner(owner) } : {}) },
+            ...(owner ? { beforePlace: giveToOwner(owner), stagingParent: privateStagingParent } : {}) },
         );
         if (owner && report.replacedFolder) await giveReplacedFolder(report.replacedFolder, owner);
         const destination = input.destination.kind === 'folder' ? input.destination.path : (report.destination ?? '');

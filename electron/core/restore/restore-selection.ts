@@ -65,6 +65,11 @@ export interface RestoreSelectionOptions {
    * that user could not write refused. Throwing here leaves the destination untouched.
    */
   beforePlace?: (prepared: { staging: string; destinations: string[] }) => Promise<void>;
+  /**
+   * Service mode: a folder on the destination's volume that only the service controls, instead of
+   * `base` (a user could swap a staging folder inside their own home for a link while root writes).
+   */
+  stagingParent?: (base: string) => Promise<string | null>;
 }
 
 const STAGING_PREFIX = '.cofre-staging-';
@@ -210,8 +215,9 @@ export async function restoreSelection(
     });
   }
 
-  await sweepAbandonedStaging(base, paths, (deps.now ?? (() => new Date()))());
-  const staging = paths.join(base, `${STAGING_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const stagingParent = (await options.stagingParent?.(base)) ?? base;
+  await sweepAbandonedStaging(stagingParent, paths, (deps.now ?? (() => new Date()))());
+  const staging = paths.join(stagingParent, `${STAGING_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(staging, { mode: 0o700 });
   } catch (error) {

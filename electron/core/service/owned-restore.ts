@@ -97,3 +97,27 @@ export async function giveReplacedFolder(folder: string, owner: SessionOwner): P
   await own(dirname(folder));
   await walk(folder);
 }
+
+/**
+ * Where root stages a restore for a user: `.cofre-staging` at the top of the destination's volume,
+ * when that top folder is root's and not writable by others, so no user can rename or replace the
+ * staging folder while restic writes into it. null (stage beside the destination as before) when
+ * the volume's top belongs to someone else, e.g. a home on its own disk.
+ */
+export async function privateStagingParent(base: string): Promise<string | null> {
+  const dev = (await stat(base)).dev;
+  let top = base;
+  for (let parent = dirname(top); parent !== top; parent = dirname(top)) {
+    if ((await stat(parent)).dev !== dev) break;
+    top = parent;
+  }
+  const topInfo = await lstat(top);
+  if (topInfo.uid !== 0 || (topInfo.mode & 0o022) !== 0) return null;
+  const folder = join(top, '.cofre-staging');
+  await mkdir(folder, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  const info = await lstat(folder);
+  if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o077) !== 0) return null;
+  return folder;
+}
