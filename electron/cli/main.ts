@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent } from '../core/agent/agent.js';
 import { AgentLog } from '../core/agent/log.js';
-import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, RetentionOutcome, SessionRef } from '../core/api.js';
+import type { ApiEvent, ApiHost, ApiInput, ApiMethod, ApiOutput, ApiResult, RetentionOutcome, SessionRef } from '../core/api.js';
 import { backrestTargets, type BackrestTarget } from '../core/config/backrest-io.js';
 import { CofreError, type ErrorPayload } from '../core/errors.js';
 import { countOf, formatBytes, formatDateTime, isLocale, matchLocale, setLocale, t, type Locale, type MessageKey } from '../core/i18n/index.js';
 import { resolvePaths, type CofrePaths } from '../core/paths.js';
 import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { capProblems, minTokenLength, startServer } from '../server/server.js';
+import { serviceMain, ServiceUsageError } from './service.js';
+import { ServiceClient, serviceSocketToUse, type AgentConnectionKind } from '../core/service/client.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
 import { writeSecretFile } from './secret-file.js';
@@ -53,6 +55,7 @@ const optionSpec = {
   'take-instance': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   ...fleetOptionSpec,
+  socket: { type: 'string' },
 } as const;
 
 export interface CliHost {
@@ -82,10 +85,15 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       io.out(t('cli.usage', undefined, locale));
       return values.help || command === 'help' ? exitCodes.ok : exitCodes.usage;
     }
+    if (command === 'service') return await runServiceCommand(args, values, io, env, locale, json);
     if (!knownCommands.has(command)) throw new UsageError(t('cli.unknownCommand', { command }, locale));
     const allowed = maxArguments[command] ?? 0;
     if (args.length > allowed) throw new UsageError(t('cli.extraArguments', { command, extra: args.slice(allowed).join(' ') }, locale));
     if (command === 'serve') checkServeOptions(values.port, env, locale);
+
+    // Issue 13: where the machine runs the Cofre service, this user's commands go to it.
+    const serviceSocket = remoteCommands.has(command) && !values.config && !values['data-dir'] ? serviceSocketToUse(env) : null;
+    if (serviceSocket) return await viaService(serviceSocket, command as CommandName, { io, json, values, args, env, locale });
 
     const paths = resolvePaths({ config: values.config, policy: values.policy, dataDir: values['data-dir'] }, env);
     checkPathKinds(paths, locale);
@@ -104,7 +112,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       const repaired = agent.dataProblem();
       if (repaired && !json) io.err(repaired.message);
       const session = await cliSession(agent, env, values.technician);
-      const ctx: CommandContext = { agent, session, io, json, locale: commandLocale, values, args, env };
+      const ctx: CommandContext = { agent, host: agent, connection: 'in-process', session, io, json, locale: commandLocale, values, args, env };
       setLocale(ctx.locale);
       const code = await commands[command as CommandName](ctx);
       const signal = stop?.received();
@@ -217,6 +225,9 @@ async function cliSession(agent: Agent, env: NodeJS.ProcessEnv, technician: bool
 
 interface CommandContext {
   agent: Agent;
+  /** What contract calls go to: the in-process agent, or the machine's service (issue 13). */
+  host: ApiHost;
+  connection: AgentConnectionKind;
   session: SessionRef;
   io: Io;
   json: boolean;
@@ -227,8 +238,8 @@ interface CommandContext {
   env: NodeJS.ProcessEnv;
 }
 
-async function call<M extends ApiMethod>(agent: Agent, session: SessionRef, method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-  const result = await agent.call(method, input, session);
+async function call<M extends ApiMethod>(host: ApiHost, session: SessionRef, method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+  const result = (await host.call(method, input, session)) as ApiResult<ApiOutput<M>>;
   // A file with thousands of problems prints the first ones and a count, like the HTTP face.
   if (!result.ok) throw new CliFailure(capProblems(result.error));
   return result.value;
@@ -262,7 +273,7 @@ function watchJobs(ctx: CommandContext): { finished(jobId: string): Promise<JobF
   const done = new Map<string, JobFinished>();
   const waiters = new Map<string, (data: JobFinished) => void>();
   let watched: string | undefined;
-  const unsubscribe = ctx.agent.subscribe((event) => {
+  const unsubscribe = ctx.host.subscribe((event) => {
     if (event.type === 'jobProgress' && event.data.jobId === watched && !ctx.json && process.stderr.isTTY) {
       const p = event.data.progress as { percentDone?: number; filesDone?: number; bytesDone?: number };
       const text = t('cli.progress', {
@@ -296,17 +307,18 @@ const commands = {
   async status(ctx: CommandContext) {
     // A damaged config with no good copy leaves an empty one in use: "not configured, exit 0"
     // would hide that backups stopped. Say it is damaged and where the copy is, and fail.
-    const { configProblem } = await call(ctx.agent, ctx.session, 'getAppInfo', {});
+    const { configProblem } = await call(ctx.host, ctx.session, 'getAppInfo', {});
     if (configProblem?.code === 'config.noGoodCopy') throw new CliFailure(configProblem);
-    const status = await call(ctx.agent, ctx.session, 'getStatus', {});
-    emit(ctx, status, () => renderStatus(status, ctx.locale));
+    const status = await call(ctx.host, ctx.session, 'getStatus', {});
+    const connectionLine = t(ctx.connection === 'service' ? 'service.connection.service' : 'service.connection.inProcess', undefined, ctx.locale);
+    emit(ctx, { ...status, connection: ctx.connection }, () => `${renderStatus(status, ctx.locale)}\n${connectionLine}`);
     return status.health === 'failed' ? exitCodes.failure : exitCodes.ok;
   },
 
   async backup(ctx: CommandContext) {
     const planId = requireArg(ctx, 0, 'planId');
     const jobs = watchJobs(ctx);
-    const { jobId } = await call(ctx.agent, ctx.session, 'runBackup', { planId }).catch((error: unknown) => {
+    const { jobId } = await call(ctx.host, ctx.session, 'runBackup', { planId }).catch((error: unknown) => {
       jobs.stop();
       throw error;
     });
@@ -333,13 +345,13 @@ const commands = {
   },
 
   async snapshots(ctx: CommandContext) {
-    const snapshots = await call(ctx.agent, ctx.session, 'listSnapshots', ctx.values.plan ? { planId: ctx.values.plan } : {});
+    const snapshots = await call(ctx.host, ctx.session, 'listSnapshots', ctx.values.plan ? { planId: ctx.values.plan } : {});
     emit(ctx, snapshots, () => renderSnapshots(snapshots, ctx.locale));
     return exitCodes.ok;
   },
 
   async history(ctx: CommandContext) {
-    const page = await call(ctx.agent, ctx.session, 'listHistory', { ...(ctx.values.plan ? { planId: ctx.values.plan } : {}), limit: intOption(ctx, 'limit', 50) });
+    const page = await call(ctx.host, ctx.session, 'listHistory', { ...(ctx.values.plan ? { planId: ctx.values.plan } : {}), limit: intOption(ctx, 'limit', 50) });
     emit(ctx, page, () => renderHistory(page.items, ctx.locale));
     return exitCodes.ok;
   },
@@ -347,14 +359,14 @@ const commands = {
   async browse(ctx: CommandContext) {
     const snapshotId = requireArg(ctx, 0, 'snapshotId');
     const path = ctx.args[1];
-    const page = await call(ctx.agent, ctx.session, 'browse', { snapshotId, ...(path ? { path } : {}), limit: intOption(ctx, 'limit', 1000) });
+    const page = await call(ctx.host, ctx.session, 'browse', { snapshotId, ...(path ? { path } : {}), limit: intOption(ctx, 'limit', 1000) });
     emit(ctx, page, () => `${page.path}\n${renderEntries(page.entries, ctx.locale)}${more(page.total - page.entries.length, ctx.locale)}`);
     return exitCodes.ok;
   },
 
   async find(ctx: CommandContext) {
     const pattern = requireArg(ctx, 0, 'pattern');
-    const page = await call(ctx.agent, ctx.session, 'search', { pattern, ...(ctx.values.snapshot ? { snapshotId: ctx.values.snapshot } : {}), limit: intOption(ctx, 'limit', 100) });
+    const page = await call(ctx.host, ctx.session, 'search', { pattern, ...(ctx.values.snapshot ? { snapshotId: ctx.values.snapshot } : {}), limit: intOption(ctx, 'limit', 100) });
     emit(ctx, page, () => page.items.length === 0
       ? t(page.scopeLimited ? 'cli.noResultsInScope' : 'cli.noResults', undefined, ctx.locale)
       : page.items.map((item) => `${item.snapshotId.slice(0, 8)}  ${formatDateTime(item.snapshotTime, ctx.locale)}  ${item.path}`).join('\n') + more(page.total - page.items.length, ctx.locale));
@@ -363,7 +375,7 @@ const commands = {
 
   async versions(ctx: CommandContext) {
     const path = requireArg(ctx, 0, 'path');
-    const versions = await call(ctx.agent, ctx.session, 'versions', { path });
+    const versions = await call(ctx.host, ctx.session, 'versions', { path });
     emit(ctx, versions, () => versions.length === 0
       ? t('cli.noResults', undefined, ctx.locale)
       : versions.map((v) => t('cli.versionLine', {
@@ -384,7 +396,7 @@ const commands = {
     if (conflict !== 'keep-both' && conflict !== 'replace' && conflict !== 'skip') throw new UsageError(t('cli.badArguments', { details: `--conflict ${conflict}` }, ctx.locale));
     const destination = ctx.values.to ? { kind: 'folder' as const, path: ctx.values.to } : { kind: 'original' as const };
     const jobs = watchJobs(ctx);
-    const { jobId } = await call(ctx.agent, ctx.session, 'restore', { snapshotId, paths, destination, conflict }).catch((error: unknown) => {
+    const { jobId } = await call(ctx.host, ctx.session, 'restore', { snapshotId, paths, destination, conflict }).catch((error: unknown) => {
       jobs.stop();
       throw error;
     });
@@ -407,12 +419,12 @@ const commands = {
   async config(ctx: CommandContext) {
     const sub = requireArg(ctx, 0, 'validate | import-backrest | undo-import | export-backrest');
     if (sub === 'validate') {
-      const info = await call(ctx.agent, ctx.session, 'getAppInfo', {});
+      const info = await call(ctx.host, ctx.session, 'getAppInfo', {});
       if (info.configProblem) throw new CliFailure(info.configProblem);
-      const { config } = await call(ctx.agent, ctx.session, 'getConfig', {});
+      const { config } = await call(ctx.host, ctx.session, 'getConfig', {});
       // Loadable is not the same as right: report what will not do what was meant. Warnings keep
       // exit 0; an error (every run of a repository or plan fails) exits 1.
-      const { diagnostics } = await call(ctx.agent, ctx.session, 'diagnoseConfig', {});
+      const { diagnostics } = await call(ctx.host, ctx.session, 'diagnoseConfig', {});
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       emit(ctx, { ok: errors === 0, repos: config.repos.length, plans: config.plans.length, diagnostics }, () => {
         const counts = { repos: countOf('repositories', config.repos.length, ctx.locale), plans: countOf('plans', config.plans.length, ctx.locale) };
@@ -431,16 +443,16 @@ const commands = {
       });
       const input = { content, mode: ctx.values.replace ? 'replace' as const : 'merge' as const, ...(ctx.values['take-instance'] ? { takeInstance: true } : {}) };
       if (ctx.values['dry-run']) {
-        const preview = await call(ctx.agent, ctx.session, 'previewImport', input);
+        const preview = await call(ctx.host, ctx.session, 'previewImport', input);
         emit(ctx, preview, () => `${renderImportPreview(preview, ctx.locale)}\n${t('import.dryRun', undefined, ctx.locale)}`);
         return exitCodes.ok;
       }
-      const result = await call(ctx.agent, ctx.session, 'importBackrest', input);
+      const result = await call(ctx.host, ctx.session, 'importBackrest', input);
       emit(ctx, result, () => renderImportResult(result, ctx.locale));
       return exitCodes.ok;
     }
     if (sub === 'undo-import') {
-      const result = await call(ctx.agent, ctx.session, 'undoImport', {});
+      const result = await call(ctx.host, ctx.session, 'undoImport', {});
       emit(ctx, result, () => renderUndone(result, ctx.locale));
       return exitCodes.ok;
     }
@@ -449,7 +461,7 @@ const commands = {
       if (target !== undefined && !backrestTargets.includes(target as BackrestTarget)) {
         throw new UsageError(t('cli.badArguments', { details: `--backrest ${target} (1.10, 1.13, current)` }, ctx.locale));
       }
-      const { content } = await call(ctx.agent, ctx.session, 'exportBackrest', { includeSecrets: ctx.values['include-secrets'], ...(target ? { target: target as BackrestTarget } : {}) });
+      const { content } = await call(ctx.host, ctx.session, 'exportBackrest', { includeSecrets: ctx.values['include-secrets'], ...(target ? { target: target as BackrestTarget } : {}) });
       const file = ctx.args[1];
       if (!file) {
         ctx.io.out(content.trimEnd());
@@ -505,6 +517,30 @@ const commands = {
   },
 };
 type CommandName = keyof typeof commands;
+
+/** One-shot commands a user's CLI sends to the machine's service when one runs. */
+const remoteCommands = new Set<string>(['status', 'backup', 'snapshots', 'history', 'browse', 'find', 'versions', 'restore']);
+
+async function viaService(socketPath: string, command: CommandName, rest: Omit<CommandContext, 'agent' | 'host' | 'connection' | 'session'>): Promise<number> {
+  const client = await ServiceClient.connect({ socketPath });
+  try {
+    // The connection is the session: the service bound it to this OS user.
+    const ctx: CommandContext = { ...rest, agent: undefined as unknown as Agent, host: client, connection: 'service', session: { id: 'service-connection' } };
+    if (rest.env.COFRE_TECHNICIAN_PASSWORD) await call(client, ctx.session, 'technicianLogin', { password: rest.env.COFRE_TECHNICIAN_PASSWORD });
+    return await commands[command](ctx);
+  } finally {
+    client.close();
+  }
+}
+
+async function runServiceCommand(args: string[], values: CommandContext['values'], io: Io, env: NodeJS.ProcessEnv, locale: Locale, json: boolean): Promise<number> {
+  try {
+    return await serviceMain({ args, socket: values.socket, restic: values.restic, json, locale, env, out: io.out, err: io.err });
+  } catch (error) {
+    if (error instanceof ServiceUsageError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 const knownCommands = new Set<string>(Object.keys(commands));
 
 function describeRetention(retention: RetentionOutcome, locale: Locale): string {

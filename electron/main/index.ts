@@ -11,6 +11,7 @@ import {
 } from 'electron';
 import { main as cliMain } from '../cli/main.js';
 import { Agent } from '../core/agent/agent.js';
+import { openDesktopAgent, type DesktopAgent } from '../core/service/desktop-agent.js';
 import { apiMethods, type ApiEvent, type ApiInput, type ApiMethod, type ApiOutput, type ApiResult, type AppInfo, type AgentStatus, type SessionRef } from '../core/api.js';
 import { CofreError } from '../core/errors.js';
 import { t, type Locale } from '../core/i18n/index.js';
@@ -42,7 +43,7 @@ const iconsDir = app.isPackaged ? path.join(process.resourcesPath, 'icons') : pa
 // Only unpackaged development may point windows at the Vite dev server.
 const devServerOrigin = !app.isPackaged ? process.env.COFRE_RENDERER_DEV_URL ?? null : null;
 
-let agent: Agent | null = null;
+let agent: DesktopAgent | null = null;
 let desktopSession: SessionRef | null = null;
 let tray: Tray | null = null;
 let trayItems: TrayMenuItem[] = [];
@@ -118,7 +119,8 @@ async function start(): Promise<void> {
   const secrets = new EncryptedSecretStore(paths.secretsPath, encryptor);
   // Secrets put in place from the command line (IT pre-configuration) move into the OS-encrypted store.
   if (encryptor.isAvailable()) await adoptPlainSecrets(path.join(paths.dataDir, 'secrets.json'), secrets);
-  agent = await Agent.create({
+  // Issue 13: the machine's Cofre service when one runs (this tray is then its client), else our own agent.
+  agent = await openDesktopAgent(() => Agent.create({
     configPath: paths.configPath,
     policyPath: paths.policyPath,
     dataDir: paths.dataDir,
@@ -126,10 +128,11 @@ async function start(): Promise<void> {
     secrets,
     ...(app.isPackaged ? { resticBinary: bundledResticPath(process.resourcesPath, process.platform) } : {}),
     version: app.getVersion(),
-  });
+  }));
   desktopSession = agent.createSession();
+  // The service keeps its own log; a tray that is its client only has the console for its own state file.
   const agentLog = agent.log;
-  shellState = await openShellState(paths.dataDir, (message) => agentLog.warn(message));
+  shellState = await openShellState(paths.dataDir, (message) => (agentLog ? agentLog.warn(message) : console.warn(message)));
   notifierState = shellState.notifier();
   agent.subscribe(onAgentEvent);
   registerIpc();

@@ -40,7 +40,7 @@ import { restoreHandlers } from './restore-handlers.js';
 import { RestoreJobs } from './restore-job.js';
 import { RetentionJobs } from './retention-job.js';
 import { Scheduling } from './scheduling.js';
-import { Sessions } from './sessions.js';
+import { Sessions, type SessionOwner } from './sessions.js';
 import { settingsHandlers } from './settings-handlers.js';
 import { Settings } from './settings.js';
 import { loadAgentState, type AgentOptions, type LoadedState } from './startup.js';
@@ -115,7 +115,7 @@ export class Agent implements ApiHost {
       longLived: () => this.started,
     });
     const maintenance = maintenanceJobs({ settings, engines, queue, catalog });
-    const restores = new RestoreJobs({ catalog, engines, queue, policy, dataDir: options.dataDir });
+    const restores = new RestoreJobs({ catalog, engines, queue, policy, sessions: this.sessions, dataDir: options.dataDir });
     const scheduling = (this.scheduling = new Scheduling({
       settings, history, queue, log, clock, statusChanged,
       runBackup: (plan, trigger) => backups.run(plan, trigger),
@@ -166,13 +166,16 @@ export class Agent implements ApiHost {
     this.scheduling.start();
   }
 
-  createSession(options: { technician?: boolean } = {}): SessionRef {
+  /** `owner`: service mode binds the session to the OS user the socket face identified (issue 13). */
+  createSession(options: { technician?: boolean; owner?: SessionOwner } = {}): SessionRef {
     return this.sessions.create(options);
   }
 
   /** A technician session, or anyone where the policy opens the settings without a technician password. */
   isTechnician(session: SessionRef): boolean {
-    return this.sessions.isTechnician(session) || (!this.policy.technicianPasswordRequired() && this.policy.capabilities().openSettings);
+    // Service mode: settings open without a password would let any local user add a plan over
+    // another's files; there only a real technician login (or root's own client) counts.
+    return this.sessions.isTechnician(session) || (!this.sessions.owner(session) && !this.policy.technicianPasswordRequired() && this.policy.capabilities().openSettings);
   }
 
   /** The data dir needed repair at start (a damaged history moved aside); shown to the user. */

@@ -39,8 +39,9 @@ export function appHandlers(deps: AppHandlerDeps): Pick<Handlers, 'getAppInfo' |
         version: deps.version,
         resticVersion,
         hostname: deps.identity.hostname,
-        username: deps.identity.username,
-        homeDir: deps.identity.homeDir,
+        // Service mode: the user the connection belongs to, not the service's root.
+        username: sessions.owner(session)?.username ?? deps.identity.username,
+        homeDir: sessions.owner(session)?.homeDir ?? deps.identity.homeDir,
         platform: process.platform,
         configured: config.repos.length > 0 && config.plans.length > 0,
         technician: deps.isTechnician(session),
@@ -73,6 +74,8 @@ export function appHandlers(deps: AppHandlerDeps): Pick<Handlers, 'getAppInfo' |
       if (!sessions.known(session)) throw new CofreError('agent.unknownSession');
       if (!policy.technicianPasswordRequired()) {
         if (!policy.capabilities().openSettings) throw new CofreError('error.notAllowedByPolicy');
+        // Service mode: without a technician password any local user could elevate and see everyone's files.
+        if ((sessions.owner(session)?.uid ?? 0) !== 0) throw new CofreError('service.technicianPasswordMissing');
         sessions.elevate(session);
         return { ok: true as const };
       }

@@ -8,6 +8,7 @@ import { defaultRetryPolicy, type JobHandle, type RetryPolicy } from '../jobs/in
 import { sourceMissingWarning } from '../restic/index.js';
 import type { BackupProgress, BackupResult, BackupSummary } from '../restic/types.js';
 import type { CatalogPort, EnginesPort, FinishedJob, Identity, IndexerPort, JobEnding, JobKindEnd, JobTrackerPort, LogPort, Notify, Queue, RowFields, RunJobHooks, SettingsPort } from './ports.js';
+import { backupFlagsFor } from '../service/open-file-protection.js';
 
 /** Scheduled work waits out short outages: 5 attempts over about 15 minutes. */
 export const backupRetry: RetryPolicy = { ...defaultRetryPolicy, maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 8 * 60_000 };
@@ -58,7 +59,8 @@ export class BackupJobs implements JobKindEnd {
           paths: plan.paths,
           excludes: plan.excludes,
           iexcludes: plan.iexcludes,
-          extraFlags: plan.backup_flags,
+          // Open-file protection (--use-fs-snapshot) exists only on Windows: left out elsewhere.
+          extraFlags: backupFlagsFor(plan.backup_flags),
           host: identity.hostname,
           skipIfUnchanged: plan.skipIfUnchanged,
         };

@@ -28,7 +28,7 @@ export interface CatalogDeps {
   indexer: IndexerPort;
   identity: Identity;
   settings: Pick<SettingsPort, 'effective' | 'plan' | 'repo'>;
-  sessions: Pick<SessionsPort, 'isTechnician'>;
+  sessions: Pick<SessionsPort, 'isTechnician' | 'owner'>;
   policy: Pick<PolicyPort, 'policy' | 'capabilities' | 'restoreRoots'>;
   engines: Pick<EnginesPort, 'forRepo'>;
 }
@@ -49,7 +49,9 @@ export class Catalog implements CatalogPort {
   }
 
   scope(session: SessionRef): RestoreScope {
-    const { hostname, homeDir } = this.deps.identity;
+    const { hostname } = this.deps.identity;
+    // Service mode: the session's OS user, not the service's (root), decides whose home it is.
+    const homeDir = this.deps.sessions.owner(session)?.homeDir ?? this.deps.identity.homeDir;
     const instance = this.deps.settings.effective().instance;
     // Only an explicit technician login widens the scope: settings may be open on a machine without
     // a technician password, but a user's restore view still stays inside their own folders.

@@ -119,8 +119,18 @@ export interface SettingsPort {
   readonly secrets: SecretStore;
 }
 
+/** An OS user a service session is bound to, learned by the service, never said by the client. */
+export interface SessionOwner {
+  uid: number;
+  gid: number;
+  username: string;
+  homeDir: string;
+}
+
 export interface SessionsPort {
-  create(options?: { technician?: boolean }): SessionRef;
+  create(options?: { technician?: boolean; owner?: SessionOwner }): SessionRef;
+  /** Service mode: the OS user a session acts for (undefined outside service mode). */
+  owner(ref: SessionRef): SessionOwner | undefined;
   isTechnician(ref: SessionRef): boolean;
   elevate(ref: SessionRef): void;
   drop(ref: SessionRef): void;

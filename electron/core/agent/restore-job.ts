@@ -8,7 +8,8 @@ import { defaultRetryPolicy } from '../jobs/index.js';
 import type { RestoreReport } from '../restore/place.js';
 import { restoreJournalDir } from '../restore/placement-journal.js';
 import { restoreSelection } from '../restore/restore-selection.js';
-import type { CatalogPort, EnginesPort, FinishedJob, JobEnding, JobKindEnd, PolicyPort, Queue, RowFields } from './ports.js';
+import { giveReplacedFolder, giveToOwner, privateStagingParent } from '../service/owned-restore.js';
+import type { CatalogPort, EnginesPort, FinishedJob, JobEnding, JobKindEnd, PolicyPort, Queue, RowFields, SessionsPort } from './ports.js';
 
 interface RestoreValue {
   report: RestoreReport;
@@ -20,6 +21,7 @@ export interface RestoreJobDeps {
   engines: Pick<EnginesPort, 'forRepo'>;
   queue: Pick<Queue, 'enqueue'>;
   policy: Pick<PolicyPort, 'capabilities'>;
+  sessions: Pick<SessionsPort, 'owner'>;
   /** Where placement journals live, so a restore killed mid-placement is rolled back at the next start. */
   dataDir: string;
 }
@@ -33,6 +35,8 @@ export class RestoreJobs implements JobKindEnd {
     const snapshotId = await catalog.ensureIndexed(session, snapshot.id);
     const scope = catalog.scope(session);
     const caps = policy.capabilities();
+    // Service mode: the requesting OS user owns what is restored and may only write where they could.
+    const owner = this.deps.sessions.owner(session);
     return this.deps.queue.enqueue<RestoreValue>({
       key: `restore:${snapshotId}:${Date.now()}:${Math.random()}`,
       repoId: repo.id,
@@ -45,8 +49,10 @@ export class RestoreJobs implements JobKindEnd {
         const report = await restoreSelection(
           { index: catalog.index, source: engine, journal: { dir: restoreJournalDir(this.deps.dataDir), repoId: repo.id } },
           { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
-          { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress },
+          { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress,
+            ...(owner ? { beforePlace: giveToOwner(owner), stagingParent: privateStagingParent } : {}) },
         );
+        if (owner && report.replacedFolder) await giveReplacedFolder(report.replacedFolder, owner);
         const destination = input.destination.kind === 'folder' ? input.destination.path : (report.destination ?? '');
         return { report, destination };
       },

@@ -4,9 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionRef } from '../api.js';
 import { CofreError } from '../errors.js';
+import type { SessionOwner } from './ports.js';
+
+export type { SessionOwner };
 
 interface SessionState {
   technicianUntil: number;
+  /** Service mode (issue 13): the OS user this session acts for; absent = the agent's own user. */
+  owner?: SessionOwner;
 }
 
 export class Sessions {
@@ -18,9 +23,9 @@ export class Sessions {
     private readonly maxSessions = 4096,
   ) {}
 
-  create(options: { technician?: boolean } = {}): SessionRef {
+  create(options: { technician?: boolean; owner?: SessionOwner } = {}): SessionRef {
     const id = randomBytes(32).toString('base64url');
-    this.sessions.set(id, { technicianUntil: options.technician ? Number.POSITIVE_INFINITY : 0 });
+    this.sessions.set(id, { technicianUntil: options.technician ? Number.POSITIVE_INFINITY : 0, ...(options.owner ? { owner: options.owner } : {}) });
     this.bound();
     return { id };
   }
@@ -42,6 +47,11 @@ export class Sessions {
   drop(ref: SessionRef): void {
     const state = this.sessions.get(ref.id);
     if (state) state.technicianUntil = 0;
+  }
+
+  /** The OS user a service session acts for (undefined outside service mode). */
+  owner(ref: SessionRef): SessionOwner | undefined {
+    return this.sessions.get(ref.id)?.owner;
   }
 
   known(ref: SessionRef): boolean {

@@ -9,6 +9,7 @@ import { expandBackrestEnv, referencedVariables, splitShellWords } from '../rest
 import type { Config, Plan, Repo } from './backrest-schema.js';
 import { splitRestCredentials } from './repo-uri.js';
 import { flagsListFiles } from './validate.js';
+import { hasOpenFileProtection, openFileProtectionAvailable } from '../service/open-file-protection.js';
 
 export type DiagnosticCode =
   | 'env-not-read'
@@ -18,7 +19,8 @@ export type DiagnosticCode =
   | 'process-env-ignored'
   | 'uri-variable-missing'
   | 'flag-unparsable'
-  | 'plan-no-paths';
+  | 'plan-no-paths'
+  | 'open-files-unavailable';
 
 export interface Diagnostic {
   code: DiagnosticCode;
@@ -139,11 +141,15 @@ export function diagnoseRepo(repo: Repo, processEnv: NodeJS.ProcessEnv = process
   return out;
 }
 
-function diagnosePlan(plan: Plan, locale: Locale | undefined): Diagnostic[] {
+function diagnosePlan(plan: Plan, locale: Locale | undefined, platform: NodeJS.Platform = process.platform): Diagnostic[] {
   const out = flagProblems(plan.backup_flags, `plans[${plan.id}].backup_flags`, locale, { planId: plan.id, repoId: plan.repo });
   // Backrest loads a plan without paths; restic then refuses every backup ("nothing to backup").
   if (plan.paths.length === 0 && !flagsListFiles(plan.backup_flags)) {
     out.push(make(locale, 'plan-no-paths', 'error', 'diag.planNoPaths', { plan: plan.id }, { planId: plan.id, repoId: plan.repo, field: `plans[${plan.id}].paths` }));
+  }
+  // Issue 13: open-file protection is restic --use-fs-snapshot, Windows only (left out elsewhere).
+  if (hasOpenFileProtection(plan.backup_flags) && !openFileProtectionAvailable(platform)) {
+    out.push(make(locale, 'open-files-unavailable', 'warning', 'service.openFiles.unavailable', { plan: plan.id }, { planId: plan.id, repoId: plan.repo, field: `plans[${plan.id}].backup_flags` }));
   }
   return out;
 }

@@ -17,9 +17,10 @@ import { policyMessages } from './messages/policy.js';
 import { importMessages } from './messages/import.js';
 import { fleetMessages } from './messages/fleet.js';
 import { hardeningMessages } from './messages/hardening.js';
+import { serviceMessages } from './messages/service.js';
 
 const domains = [commonMessages, resticMessages, configMessages, agentMessages, restoreMessages, cliMessages, serverMessages, uiMessages, desktopMessages,
-  scheduleMessages, historyMessages, hooksMessages, jobsMessages, policyMessages, importMessages, fleetMessages, hardeningMessages] as const;
+  scheduleMessages, historyMessages, hooksMessages, jobsMessages, policyMessages, importMessages, fleetMessages, hardeningMessages, serviceMessages] as const;
 
 type Domain = (typeof domains)[number];
 type KeysOf<D> = D extends { en: infer E } ? keyof E : never;

@@ -66,6 +66,17 @@ export interface RestoreSelectionOptions {
   allowOutsideRoots?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: RestoreSelectionProgress) => void;
+  /**
+   * Service mode (issue 13): runs once restic has filled staging and before anything is placed,
+   * so the files can be given to the requesting OS user (renames keep the owner) and a destination
+   * that user could not write refused. Throwing here leaves the destination untouched.
+   */
+  beforePlace?: (prepared: { staging: string; destinations: string[] }) => Promise<void>;
+  /**
+   * Service mode: a folder on the destination's volume that only the service controls, instead of
+   * `base` (a user could swap a staging folder inside their own home for a link while root writes).
+   */
+  stagingParent?: (base: string) => Promise<string | null>;
 }
 
 const STAGING_PREFIX = '.cofre-staging-';
@@ -235,8 +246,9 @@ export async function restoreSelection(
     });
   }
 
-  await sweepAbandonedStaging(base, paths, (deps.now ?? (() => new Date()))());
-  const staging = paths.join(base, `${STAGING_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const stagingParent = (await options.stagingParent?.(base)) ?? base;
+  await sweepAbandonedStaging(stagingParent, paths, (deps.now ?? (() => new Date()))());
+  const staging = paths.join(stagingParent, `${STAGING_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(staging, { mode: 0o700 });
   } catch (error) {
@@ -274,6 +286,7 @@ export async function restoreSelection(
       clearInterval(poller);
     }
     options.signal?.throwIfAborted();
+    await options.beforePlace?.({ staging, destinations: dests });
 
     const now = (deps.now ?? (() => new Date()))();
     const report = await placeRestored({

@@ -25,10 +25,13 @@ Commands:
                                  (technician) audit of every repository of the fleet file
                                  (default <config folder>/fleet.json); --check: exit 2 when a
                                  machine is overdue or a repository unreadable
+  service run [--socket PATH] | install | uninstall | status | start | stop | unit [systemd|rc.d|winsw]
+                                 one agent for every user of this computer (as root); see docs/deploy.md
 
 Global options:
   --config FILE  --policy FILE  --data-dir DIR  --restic FILE  --lang pt-BR|en  --json  --technician  --help
-Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
+Environment: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD,
+  COFRE_SERVICE_SOCKET (the service to use), COFRE_SERVICE=off (never use the service)`,
   'cli.unknownCommand': 'Unknown command "{command}". Run "cofre --help" for the list of commands.',
   'cli.badArguments': 'Invalid arguments: {details}. Run "cofre --help".',
   'cli.missingArgument': 'Missing argument: {name}. Run "cofre --help".',
@@ -111,10 +114,13 @@ Comandos:
                                  (técnico) auditoria de todos os repositórios do arquivo da frota
                                  (padrão <pasta da config>/fleet.json); --check: saída 2 quando uma
                                  máquina está vencida ou um repositório ilegível
+  service run [--socket CAMINHO] | install | uninstall | status | start | stop | unit [systemd|rc.d|winsw]
+                                 um só agente para todos os usuários deste computador (como root); veja docs/deploy.md
 
 Opções globais:
   --config ARQUIVO  --policy ARQUIVO  --data-dir PASTA  --restic ARQUIVO  --lang pt-BR|en  --json  --technician  --help
-Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD`,
+Ambiente: COFRE_CONFIG, COFRE_POLICY, COFRE_DATA_DIR, COFRE_RESTIC, COFRE_TECHNICIAN_PASSWORD,
+  COFRE_SERVICE_SOCKET (o serviço a usar), COFRE_SERVICE=off (nunca usar o serviço)`,
     'cli.unknownCommand': 'Comando desconhecido "{command}". Execute "cofre --help" para ver os comandos.',
     'cli.badArguments': 'Argumentos inválidos: {details}. Execute "cofre --help".',
     'cli.missingArgument': 'Falta o argumento: {name}. Execute "cofre --help".',
