@@ -4,12 +4,12 @@
 // against its schema in api.ts. A handler or event that drifts from its schema (a renamed field,
 // a field the schema does not list, a wrong type) fails this test, so faces can trust the schemas.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { api, apiEvents, apiMethods, type ApiMethod } from '../../electron/core/api.js';
 import { generateTree, makeTempDir, removeDir, resticBinaries, startRestServer, type RestServer } from '../fixtures/index.js';
-import { configWith, planConfig, repoConfig, startAgent, type AgentRig } from '../support/agent-rig.js';
+import { configWith, faultSecrets, planConfig, repoConfig, startAgent, type AgentRig } from '../support/agent-rig.js';
 
 const restic = resticBinaries[resticBinaries.length - 1]!;
 
@@ -133,6 +133,14 @@ describe(`the contract holds both ways on a real run (restic ${restic.label}, re
     await call('enroll', { password: 'Senha-Inscrita-31' });
     await call('getDiagnostics', { logLines: 50 });
     await call('readLog', { limit: 50 });
+    // The fleet audit reads the repositories of <config dir>/fleet.json: here this machine's own.
+    const passwordFile = join(dir, 'fleet-password');
+    await writeFile(passwordFile, faultSecrets.repoPassword, { mode: 0o600 });
+    await writeFile(join(dirname(rig.configPath), 'fleet.json'), JSON.stringify({
+      version: 1,
+      repositories: [{ id: 'setor', department: 'Setor', uri: server.repoUri('setor'), password: { file: passwordFile } }],
+    }));
+    await call('fleetReport', {});
     await call('technicianLogout', {});
     // The last status event of the burst above.
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -102,7 +102,10 @@ export class Agent implements ApiHost {
     const history = (this.history = openHistory(join(options.dataDir, historyFileName), { log, locale, statusChanged }));
     const labels = new PlanLabels(join(options.dataDir, 'plan-labels.json'));
     // A damaged index is a cache: deleted and rebuilt as snapshots are listed (snapshot-index.ts).
-    const index = (this.index = new SnapshotIndex(join(options.cacheDir, 'index.sqlite'), { onDamaged: (reason) => (log.warn(`snapshot index: ${reason}; rebuilding it`), this.catalog.invalidate()) }));
+    // Damage found while opening comes before the catalog exists: nothing is cached yet then.
+    const indexFile = join(options.cacheDir, 'index.sqlite');
+    const onDamaged = (reason: string) => (log.warn(`snapshot index: ${reason}; deleted the damaged ${indexFile}, it is rebuilt as snapshots are listed`), this.catalog?.invalidate());
+    const index = (this.index = new SnapshotIndex(indexFile, { onDamaged }));
     const indexer = new SnapshotIndexer({ index, queue, engines });
     const catalog = (this.catalog = new Catalog({ index, indexer, identity, settings, sessions: this.sessions, policy, engines }));
 
