@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configSchema, repoSchema, retentionSchema, scheduleSchema } from './config/backrest-schema.js';
 import { failureCauses } from './errors.js';
+import { fleetReportInputSchema, fleetReportSchema } from './fleet/schema.js';
 import { locales } from './i18n/index.js';
 
 // ---- shared pieces ----------------------------------------------------------------------------
@@ -480,6 +481,10 @@ export const api = {
   }),
   getDiagnostics: method({ input: z.object({ logLines: z.number().int().min(1).max(2000).default(200) }).strict(), output: supportDiagnosticsSchema, access: 'technician' }),
   readLog: method({ input: z.object({ limit: z.number().int().min(1).max(5000).default(500) }).strict(), output: z.object({ lines: z.array(z.string()) }), access: 'technician' }),
+
+  // fleet audit (technician): the repositories listed in `<config dir>/fleet.json`, read live
+  /** Per department, host and plan: last snapshot, age, state vs the expectation, trend; unreadable repositories with their cause. */
+  fleetReport: method({ input: fleetReportInputSchema, output: fleetReportSchema, access: 'technician' }),
 } as const;
 
 export type Api = typeof api;

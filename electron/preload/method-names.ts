@@ -10,6 +10,7 @@ export const methodNames = [
   'browse', 'search', 'versions', 'missingFiles', 'indexStatus', 'cancelIndexing', 'checkRestore', 'restore',
   'getConfig', 'setConfig', 'setRepoSecrets', 'testConnection', 'diagnoseConfig', 'initRepo', 'unlockRepo', 'checkRepo', 'pruneRepo',
   'previewSchedule', 'previewRetention', 'previewImport', 'importBackrest', 'undoImport', 'getImportUndo', 'exportBackrest', 'enroll', 'getDiagnostics', 'readLog',
+  'fleetReport',
 ] as const satisfies readonly ApiMethod[];
 
 type Missing = Exclude<ApiMethod, (typeof methodNames)[number]>;

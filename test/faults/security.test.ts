@@ -34,6 +34,7 @@ const technicianMethods: Array<[string, unknown]> = [
   ['checkRepo', { repoId: 'r' }],
   ['pruneRepo', { repoId: 'r' }],
   ['initRepo', { repoId: 'r' }],
+  ['fleetReport', {}],
 ];
 
 describe.each(['0.18', '0.14'] as const)('security through the agent and the CLI (restic %s)', (label) => {

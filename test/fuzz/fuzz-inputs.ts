@@ -202,6 +202,10 @@ export function validInput(method: ApiMethod, rng: Rng, world: FuzzWorld): Recor
     case 'enroll': return { password: 'x', paths: [hostilePath(rng, world)] };
     case 'getDiagnostics': return { logLines: rng.pick([1, 200, 2000]) };
     case 'readLog': return { limit: rng.pick([1, 500, 5000]) };
+    case 'fleetReport': return {
+      ...(rng.chance(0.5) ? { refresh: rng.chance(0.5) } : {}),
+      ...(rng.chance(0.5) ? { department: rng.pick(['Financeiro', 'Saúde', '<script>x</script>', '../../etc']) } : {}),
+    };
   }
 }
 

@@ -21,6 +21,7 @@ import type { AgentContext } from './agent.js';
 import { diagnoseSettings, testConnection } from './connection.js';
 import { checkRestore, supportDiagnostics } from './support.js';
 import { importUndoInfo, previewImport, runImport, undoImport } from './import-handlers.js';
+import { fleetHandlers } from './fleet-handlers.js';
 
 export type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>, session: SessionRef) => Promise<ApiOutput<M>> };
 
@@ -369,6 +370,8 @@ export function handlersFor(ctx: AgentContext): Handlers {
     async readLog(input) {
       return { lines: await ctx.log.tail(input.limit) };
     },
+
+    ...fleetHandlers(ctx),
   };
 }
 
