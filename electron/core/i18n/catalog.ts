@@ -16,9 +16,11 @@ import { jobsMessages } from './messages/jobs.js';
 import { policyMessages } from './messages/policy.js';
 import { importMessages } from './messages/import.js';
 import { fleetMessages } from './messages/fleet.js';
+import { fleetUiMessages } from './messages/fleet-ui.js';
 
 const domains = [commonMessages, resticMessages, configMessages, agentMessages, restoreMessages, cliMessages, serverMessages, uiMessages, desktopMessages,
-  scheduleMessages, historyMessages, hooksMessages, jobsMessages, policyMessages, importMessages, fleetMessages] as const;
+  scheduleMessages, historyMessages, hooksMessages, jobsMessages, policyMessages, importMessages, fleetMessages,
+  fleetUiMessages] as const;
 
 type Domain = (typeof domains)[number];
 type KeysOf<D> = D extends { en: infer E } ? keyof E : never;
