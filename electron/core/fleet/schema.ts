@@ -4,14 +4,23 @@
 import { z } from 'zod';
 import { failureCauses } from '../errors.js';
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // ---- fleet file -------------------------------------------------------------------------------
 
-const fleetId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only');
+const fleetId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'fleet.problem.id');
 const isoDate = z.string().datetime({ offset: true });
 
 /** A secret is never written in the fleet file, only where to find it. */
 export const secretRefSchema = z.union([
-  z.object({ env: z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+  z.object({ env: z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'fleet.problem.envName') }).strict(),
   /** A key of Cofre's secret store (e.g. `repo/financeiro/password`, or one set with `cofre secrets`). */
   z.object({ secret: z.string().min(1).max(256) }).strict(),
   z.object({ file: z.string().min(1).max(4096) }).strict(),
@@ -46,7 +55,7 @@ export const fleetDefaultsSchema = z.object({
   /** A newest snapshot with this many percent fewer files (or bytes) than the one before raises an alert. */
   dropAlertPercent: z.number().min(1).max(100).default(30),
   /** IANA time zone that decides where a day begins (Prefeitura: America/Sao_Paulo). */
-  timezone: z.string().min(1).max(64).default('America/Sao_Paulo'),
+  timezone: z.string().min(1).max(64).refine(isTimeZone, 'fleet.problem.timezone').default('America/Sao_Paulo'),
 }).strict();
 export type FleetDefaults = z.infer<typeof fleetDefaultsSchema>;
 
@@ -77,7 +86,7 @@ export const fleetFileSchema = z.object({
 }).strict().superRefine((file, ctx) => {
   const seen = new Set<string>();
   file.repositories.forEach((repo, index) => {
-    if (seen.has(repo.id)) ctx.addIssue({ code: 'custom', path: ['repositories', index, 'id'], message: 'duplicate repository id' });
+    if (seen.has(repo.id)) ctx.addIssue({ code: 'custom', path: ['repositories', index, 'id'], message: 'fleet.problem.duplicateId' });
     seen.add(repo.id);
   });
 });

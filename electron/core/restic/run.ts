@@ -99,6 +99,16 @@ export class ResticProcess {
     return linesOf(stdout);
   }
 
+  /** stdout as decoded text chunks, for output printed as one huge line (`snapshots --json`). */
+  async drainText(onChunk: (chunk: string) => void): Promise<RunOutcome> {
+    try {
+      for await (const chunk of this.child.stdout ?? []) onChunk(String(chunk));
+    } catch {
+      // the stream errors when the process dies; `wait` reports why
+    }
+    return this.wait();
+  }
+
   /** Drains stdout into a callback (for commands whose output is small or handled per line). */
   async drain(onLine?: (line: string) => void): Promise<RunOutcome> {
     try {
