@@ -82,15 +82,19 @@ function FleetFilters({ report, filter, setFilter }: { report: FleetReport; filt
   return (
     <fieldset className="fleet-filters">
       <legend className="visually-hidden">{t('ui.fleet.filters')}</legend>
-      <label htmlFor={`${id}-dept`}>{t('ui.fleet.department')}</label>
-      <select id={`${id}-dept`} value={filter.department ?? ''} onChange={(e) => setFilter({ ...filter, department: e.target.value === '' ? null : e.target.value })}>
-        <option value="">{t('ui.fleet.allDepartments')}</option>
-        {departmentNames(report).map((name) => <option key={name} value={name}>{name}</option>)}
-      </select>
-      <label htmlFor={`${id}-state`}>{t('ui.fleet.state')}</label>
-      <select id={`${id}-state`} value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value as StateFilter })}>
-        {stateFilters.map((s) => <option key={s} value={s}>{s === 'all' ? t('ui.fleet.allStates') : t(`ui.fleet.word.${s}` as MessageKey)}</option>)}
-      </select>
+      <div className="fleet-filter">
+        <label htmlFor={`${id}-dept`}>{t('ui.fleet.department')}</label>
+        <select id={`${id}-dept`} value={filter.department ?? ''} onChange={(e) => setFilter({ ...filter, department: e.target.value === '' ? null : e.target.value })}>
+          <option value="">{t('ui.fleet.allDepartments')}</option>
+          {departmentNames(report).map((name) => <option key={name} value={name}>{name}</option>)}
+        </select>
+      </div>
+      <div className="fleet-filter">
+        <label htmlFor={`${id}-state`}>{t('ui.fleet.state')}</label>
+        <select id={`${id}-state`} value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value as StateFilter })}>
+          {stateFilters.map((s) => <option key={s} value={s}>{s === 'all' ? t('ui.fleet.allStates') : t(`ui.fleet.word.${s}` as MessageKey)}</option>)}
+        </select>
+      </div>
     </fieldset>
   );
 }
@@ -150,12 +154,14 @@ function MachineTable({ machines }: { machines: FleetMachine[] }) {
             </td>
             <td data-label={t('ui.fleet.col.age')} className="num">{ageText(m.ageHours)}</td>
             <td data-label={t('ui.fleet.col.content')} className="num">
-              {m.lastFiles !== null ? plural('ui.fleet.files', m.lastFiles) : '—'}
-              {m.lastBytes !== null ? <span className="muted small fleet-size">{formatBytes(m.lastBytes)}</span> : null}
+              <span className="fleet-content">
+                <span>{m.lastFiles !== null ? plural('ui.fleet.files', m.lastFiles) : '—'}</span>
+                {m.lastBytes !== null ? <span className="muted small">{formatBytes(m.lastBytes)}</span> : null}
+              </span>
             </td>
             <td data-label={t('ui.fleet.col.trend')}><TrendLine machine={m} /></td>
             <td data-label={t('ui.fleet.col.state')}>
-              <span className={`pill tone-${toneOf(m.state)}`}><span className="fleet-dot" aria-hidden="true" />{stateWord(m.state)}</span>
+              <span className={`pill tone-${toneOf(m.state)}`}>{stateWord(m.state)}</span>
             </td>
           </tr>
         ))}
