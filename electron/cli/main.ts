@@ -16,6 +16,7 @@ import { FileSecretStore, type SecretStore } from '../core/secrets/index.js';
 import { capProblems, minTokenLength, startServer } from '../server/server.js';
 import { renderEntries, renderError, renderHistory, renderSnapshots, renderStatus } from './output.js';
 import { renderImportPreview, renderImportResult, renderUndone } from './import-output.js';
+import { fleetCommand, fleetOptionSpec, FleetUsageError } from './fleet.js';
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2, warning: 3 } as const;
 
@@ -49,6 +50,7 @@ const optionSpec = {
   replace: { type: 'boolean', default: false },
   'take-instance': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
+  ...fleetOptionSpec,
 } as const;
 
 export interface CliHost {
@@ -57,7 +59,7 @@ export interface CliHost {
 }
 
 /** Commands that answer and exit; `run` and `serve` keep an agent alive and belong to node, not the tray app. */
-export const oneShotCommands = ['status', 'backup', 'snapshots', 'history', 'browse', 'find', 'versions', 'restore', 'config', 'policy'] as const;
+export const oneShotCommands = ['status', 'backup', 'snapshots', 'history', 'browse', 'find', 'versions', 'restore', 'config', 'policy', 'fleet'] as const;
 
 export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.ProcessEnv = process.env, host: CliHost = {}): Promise<number> {
   let locale: Locale = matchLocale(env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG);
@@ -124,7 +126,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
 /** Positional arguments each command takes at most (restore takes any number of paths). */
 const maxArguments: Record<string, number> = {
   status: 0, backup: 1, snapshots: 0, history: 0, browse: 2, find: 1, versions: 1, restore: Number.POSITIVE_INFINITY,
-  config: 2, policy: 1, run: 0, serve: 0,
+  config: 2, policy: 1, run: 0, serve: 0, fleet: 0,
 };
 
 /** `serve` refuses a port out of range or a token that is set but empty/short before anything starts. */
@@ -455,6 +457,12 @@ const commands = {
     const policy = ctx.agent.describePolicy();
     emit(ctx, policy, () => (policy ? JSON.stringify(policy, null, 2) : t('cli.noPolicy', undefined, ctx.locale)));
     return exitCodes.ok;
+  },
+
+  async fleet(ctx: CommandContext) {
+    return fleetCommand(ctx).catch((error: unknown) => {
+      throw error instanceof FleetUsageError ? new UsageError(error.message) : error;
+    });
   },
 
   async run(ctx: CommandContext) {

@@ -21,6 +21,10 @@ Commands:
   policy show
   run                            run the agent with its scheduler in the foreground
   serve [--port N]               run the agent and its web interface on 127.0.0.1
+  fleet [--file F] [--json|--csv|--html OUT.html] [--check] [--ping URL] [--department D] [--refresh]
+                                 (technician) audit of every repository of the fleet file
+                                 (default <config folder>/fleet.json); --check: exit 2 when a
+                                 machine is overdue or a repository unreadable
 
 Global options:
   --config FILE  --policy FILE  --data-dir DIR  --restic FILE  --lang pt-BR|en  --json  --technician  --help
@@ -103,6 +107,10 @@ Comandos:
   policy show
   run                            executa o agente com o agendador em primeiro plano
   serve [--port N]               executa o agente e a interface web em 127.0.0.1
+  fleet [--file F] [--json|--csv|--html SAIDA.html] [--check] [--ping URL] [--department S] [--refresh]
+                                 (técnico) auditoria de todos os repositórios do arquivo da frota
+                                 (padrão <pasta da config>/fleet.json); --check: saída 2 quando uma
+                                 máquina está vencida ou um repositório ilegível
 
 Opções globais:
   --config ARQUIVO  --policy ARQUIVO  --data-dir PASTA  --restic ARQUIVO  --lang pt-BR|en  --json  --technician  --help
