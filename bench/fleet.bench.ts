@@ -138,7 +138,7 @@ async function main(): Promise<void> {
         return child;
       });
       const rss = sampler.stop();
-      if (value.exitCode !== 0 && value.exitCode !== 1) throw new Error(`cofre fleet exited ${value.exitCode}: ${String(value.stderr).slice(-2000)}`);
+      if (value.exitCode !== 0 && value.exitCode !== 2) throw new Error(`cofre fleet exited ${value.exitCode}: ${String(value.stderr).slice(-2000)}`);
       return { ms, rss, report: JSON.parse(String(value.stdout)) as FleetOutput };
     };
     const running = new Set<number>();
