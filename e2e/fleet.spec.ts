@@ -1,7 +1,7 @@
 // IT opens Configurações → Frota on a morning and sees which machine of which department has not
 // backed up: two departments on the real rest-server, Educação with one machine whose last backup
-// (raw restic `--time`) is six days old, Saúde with a repository whose password in the fleet file
-// is wrong. The end user, without the technician password, never sees the screen.
+// (raw restic `--time`) is six days old (vencido) and one 30 hours old (atrasado), Saúde with a
+// repository whose password in the fleet file is wrong. The end user, without the technician password, never sees the screen.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -52,7 +52,8 @@ async function makeFleet(cofre: Cofre, repos: FleetRepo[], wrongPasswordRepo: { 
   const entry = (name: string, department: string, pw: { file: string }) => ({ id: name, department, uri: cofre.rest.repoUri(name), password: pw, restUsername, restPassword });
   await writeFile(join(cofre.dataDir, 'fleet.json'), JSON.stringify({
     version: 1,
-    defaults: { frequency: 'daily', graceHours: 12 },
+    // Every 24 h with 2 h of grace: 30 h old is late, six days is overdue, whatever the time of day.
+    defaults: { frequency: { everyHours: 24 }, graceHours: 2 },
     repositories: [...repos.map((r) => entry(r.name, r.department, password)), entry(wrongPasswordRepo.name, wrongPasswordRepo.department, wrong)],
   }, null, 2));
   return (name, host) => backup(name, host);
@@ -67,21 +68,22 @@ async function openFleet(page: Page, cofre: Cofre) {
 test('IT sees the overdue machine of Educação, the unreadable repository of Saúde, filters and refreshes', async ({ page, cofre }) => {
   test.setTimeout(180_000);
   const backupNow = await makeFleet(cofre, [
-    { name: 'educacao', department: 'Educação', hosts: { 'edu-secretaria-01': [3 * DAY, 2 * DAY, DAY, 2 * 3_600_000], 'edu-biblioteca-02': [6 * DAY] } },
+    { name: 'educacao', department: 'Educação', hosts: { 'edu-secretaria-01': [3 * DAY, 2 * DAY, DAY, 2 * 3_600_000], 'edu-biblioteca-02': [6 * DAY], 'edu-diretoria-03': [30 * 3_600_000] } },
     { name: 'saude', department: 'Saúde', hosts: { 'saude-recepcao-01': [3_600_000] } },
   ], { name: 'saude-arquivo', department: 'Saúde' });
 
   await openFleet(page, cofre);
   const summary = page.getByRole('region', { name: 'Por setor' });
-  await expect(summary.getByText('Educação: 1 atrasado, 1 em dia')).toBeVisible();
-  await expect(summary.getByText('Saúde: 1 em dia, 1 repositório sem acesso')).toBeVisible();
+  await expect(summary.getByText('Educação: 1 vencido, 1 atrasado, 1 em dia')).toBeVisible();
+  await expect(summary.getByText('Saúde: 1 em dia, 1 repositório ilegível')).toBeVisible();
 
   const table = page.getByRole('table');
-  const late = table.getByRole('row').filter({ hasText: 'edu-biblioteca-02' });
-  await expect(late.getByText('há 6 dias')).toBeVisible();
-  await expect(late.getByText('Atrasado', { exact: true })).toBeVisible();
+  const overdue = table.getByRole('row').filter({ hasText: 'edu-biblioteca-02' });
+  await expect(overdue.getByText('há 6 dias')).toBeVisible();
+  await expect(overdue.getByText('Vencido', { exact: true })).toBeVisible();
+  await expect(table.getByRole('row').filter({ hasText: 'edu-diretoria-03' }).getByText('Atrasado', { exact: true })).toBeVisible();
   await expect(table.getByRole('row').filter({ hasText: 'edu-secretaria-01' }).getByText('Em dia', { exact: true })).toBeVisible();
-  await expect(late.getByText('Histórico ainda curto')).toBeVisible();
+  await expect(overdue.getByText('Histórico ainda curto')).toBeVisible();
 
   const unreadable = page.getByRole('region', { name: 'Repositórios que não deu para ler' });
   await expect(unreadable.getByText('Saúde · repositório saude-arquivo')).toBeVisible();
@@ -90,16 +92,16 @@ test('IT sees the overdue machine of Educação, the unreadable repository of Sa
 
   // Tray popover size: machines become stacked cards, nothing scrolls sideways.
   await page.setViewportSize({ width: 360, height: 520 });
-  await expect(late.getByText('Atrasado', { exact: true })).toBeVisible();
+  await expect(overdue.getByText('Vencido', { exact: true })).toBeVisible();
   const widths = await page.locator('html').evaluate((html) => ({ scroll: html.scrollWidth, client: html.clientWidth }));
   expect(widths.scroll).toBeLessThanOrEqual(widths.client);
   await page.screenshot({ path: screenshotPath('fleet-popover'), fullPage: true });
   await page.setViewportSize({ width: 1100, height: 760 });
 
   // Filters: only overdue machines, then only one department.
-  await page.getByRole('combobox', { name: 'Situação' }).selectOption({ label: 'Atrasado' });
+  await page.getByRole('combobox', { name: 'Situação' }).selectOption({ label: 'Vencido' });
   await expect(table.getByRole('row').filter({ hasText: 'edu-' })).toHaveCount(1);
-  await expect(page.getByText('1 de 3 máquinas')).toBeVisible();
+  await expect(page.getByText('1 de 4 máquinas')).toBeVisible();
   await expect(unreadable).toBeHidden();
   await page.getByRole('combobox', { name: 'Situação' }).selectOption({ label: 'Todas' });
   await page.getByRole('combobox', { name: 'Setor' }).selectOption({ label: 'Saúde' });
@@ -112,7 +114,7 @@ test('IT sees the overdue machine of Educação, the unreadable repository of Sa
   // The library machine backs up now; "Atualizar" shows it without leaving the screen.
   await backupNow('educacao', 'edu-biblioteca-02');
   await page.getByRole('button', { name: 'Atualizar' }).click();
-  await expect(summary.getByText('Educação: 2 em dia')).toBeVisible();
+  await expect(summary.getByText('Educação: 1 atrasado, 2 em dia')).toBeVisible();
   const library = page.getByRole('table').getByRole('row').filter({ hasText: 'edu-biblioteca-02' });
   await expect(library.getByText('Em dia', { exact: true })).toBeVisible();
   // Two backups now: its history line is drawn and says what it shows.

@@ -15,10 +15,10 @@ const repo = (over: Partial<FleetRepositoryResult>): FleetRepositoryResult => ({
 });
 
 describe('fleet screen model', () => {
-  it('says per department how many machines are overdue, worst first, in Portuguese and English', () => {
-    expect(departmentLine(department({}), 'pt-BR')).toBe('Educação: 1 atrasado, 2 em dia');
-    expect(departmentLine(department({ overdue: 2, ok: 0, unreadable: 1 }), 'pt-BR')).toBe('Educação: 2 atrasados, 1 repositório sem acesso');
-    expect(departmentLine(department({ overdue: 0, ok: 0, late: 1 }), 'en')).toBe('Educação: 1 missed one');
+  it('says per department how many machines are overdue or late, worst first, in Portuguese and English', () => {
+    expect(departmentLine(department({}), 'pt-BR')).toBe('Educação: 1 vencido, 2 em dia');
+    expect(departmentLine(department({ overdue: 2, ok: 0, unreadable: 1 }), 'pt-BR')).toBe('Educação: 2 vencidos, 1 repositório ilegível');
+    expect(departmentLine(department({ overdue: 0, ok: 1, late: 1 }), 'en')).toBe('Educação: 1 late, 1 up to date');
     expect(departmentLine(department({ overdue: 0, ok: 0, machines: 0 }), 'pt-BR')).toBe('Educação: nenhuma máquina fez backup aqui ainda');
   });
 
