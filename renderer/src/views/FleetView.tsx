@@ -160,7 +160,7 @@ function MachineTable({ machines }: { machines: FleetMachine[] }) {
               </span>
             </td>
             <td data-label={t('ui.fleet.col.trend')}><TrendLine machine={m} /></td>
-            <td data-label={t('ui.fleet.col.state')}>
+            <td data-label={t('ui.fleet.col.state')} className="fleet-state">
               <span className={`pill tone-${toneOf(m.state)}`}>{stateWord(m.state)}</span>
             </td>
           </tr>
