@@ -33,6 +33,8 @@ export interface FleetCommandContext {
   io: { out: (text: string) => void; err: (text: string) => void };
   json: boolean;
   locale: Locale;
+  /** The environment main() was given: `{ "env": NAME }` references are read from it. */
+  env: NodeJS.ProcessEnv;
   values: { file?: string; csv?: boolean; html?: string; check?: boolean; department?: string; refresh?: boolean; ping?: string };
 }
 
@@ -51,7 +53,7 @@ export async function fleetCommand(ctx: FleetCommandContext): Promise<number> {
     file,
     ...(values.refresh ? { refresh: true } : {}),
     ...(values.department !== undefined ? { department: values.department } : {}),
-  }, { ...fleetDeps(ctx.agent.context), locale });
+  }, { ...fleetDeps(ctx.agent.context), env: ctx.env, locale });
   const attention = fleetNeedsAttention(report);
 
   if (ctx.json) ctx.io.out(JSON.stringify(report, null, 2));

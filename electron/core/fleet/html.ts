@@ -40,7 +40,7 @@ function badge(color: Color, label: string): string {
 
 const style = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1f1f1f;background:#fff}
-h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.15em;margin:28px 0 8px}
+h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.2em;margin:28px 0 8px}h3{font-size:1.05em;margin:18px 0 6px}
 .meta{color:#555;font-size:.9em;margin:0 0 12px}.summary{font-size:1.1em;font-weight:600;margin:8px 0}
 .legend{color:#555;font-size:.85em}
 table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:.92em}
@@ -77,16 +77,15 @@ export function renderHtml(report: FleetReport, locale: Locale): string {
   parts.push(`<h1>${tr('fleet.html.title')}</h1>`);
   parts.push(`<p class="meta">${escapeHtml(t('fleet.html.generated', { date: formatWhen(report.generatedAt, report.timezone, locale), timezone: report.timezone, file: report.file }, locale))}</p>`);
   const worst: Color = report.departments.some((d) => d.color === 'red') ? 'red' : report.departments.some((d) => d.color === 'amber') ? 'amber' : 'green';
-  parts.push(`<p class="summary">${badge(worst, t(worst === 'green' ? 'fleet.state.ok' : worst === 'amber' ? 'fleet.state.late' : 'fleet.state.overdue', undefined, locale))} ${escapeHtml(report.summary)}</p>`);
+  parts.push(`<p class="summary">${badge(worst, t(`fleet.color.${worst}`, undefined, locale))} ${escapeHtml(report.summary)}</p>`);
   parts.push(`<p class="legend">${tr('fleet.html.legend')}</p>`);
 
   parts.push(`<h2>${tr('fleet.html.departments')}</h2><table><thead><tr><th>${tr('fleet.col.department')}</th><th></th>`
     + `<th>${tr('fleet.col.machines')}</th><th>${tr('fleet.state.ok')}</th><th>${tr('fleet.state.late')}</th><th>${tr('fleet.state.overdue')}</th>`
     + `<th>${tr('fleet.state.never')}</th><th>${tr('fleet.state.unreadable')}</th><th>${tr('fleet.col.alerts')}</th></tr></thead><tbody>`);
   for (const d of report.departments) {
-    const label = d.color === 'green' ? 'fleet.state.ok' : d.color === 'amber' ? 'fleet.state.late' : 'fleet.state.overdue';
     const nums = [d.machines, d.ok, d.late, d.overdue, d.never, d.unreadable, d.alerts].map((n) => `<td class="num">${formatNumber(n, locale)}</td>`).join('');
-    parts.push(`<tr><td>${escapeHtml(d.name)}</td><td>${badge(d.color, t(label, undefined, locale))}</td>${nums}</tr>`);
+    parts.push(`<tr><td>${escapeHtml(d.name)}</td><td>${badge(d.color, t(`fleet.color.${d.color}`, undefined, locale))}</td>${nums}</tr>`);
   }
   parts.push('</tbody></table>');
 
@@ -105,7 +104,7 @@ export function renderHtml(report: FleetReport, locale: Locale): string {
   for (const d of report.departments) {
     const machines = report.machines.filter((m) => m.department === d.name);
     if (machines.length === 0) continue;
-    parts.push(`<h2>${escapeHtml(d.name)}</h2><table><thead><tr><th>${tr('fleet.col.state')}</th><th>${tr('fleet.col.host')}</th><th>${tr('fleet.col.plan')}</th>`
+    parts.push(`<h3>${escapeHtml(d.name)}</h3><table><thead><tr><th>${tr('fleet.col.state')}</th><th>${tr('fleet.col.host')}</th><th>${tr('fleet.col.plan')}</th>`
       + `<th>${tr('fleet.col.last')}</th><th>${tr('fleet.col.age')}</th><th>${tr('fleet.col.files')}</th><th>${tr('fleet.col.size')}</th>`
       + `<th>${tr('fleet.col.expected')}</th><th>${tr('fleet.html.trend')}</th><th>${tr('fleet.col.alerts')}</th></tr></thead><tbody>`);
     for (const m of machines) parts.push(machineRow(m, report, locale));

@@ -48,13 +48,13 @@ export function describeRef(ref: SecretRef): string {
   return `file ${ref.file}`;
 }
 
-async function resolveRef(ref: SecretRef, deps: ReaderDeps, field: string): Promise<string> {
+async function resolveRef(ref: SecretRef, deps: ReaderDeps, field: 'password' | 'restUsername' | 'restPassword'): Promise<string> {
   let value: string | undefined;
   if ('env' in ref) value = deps.env[ref.env];
   else if ('secret' in ref) value = await deps.secrets.get(ref.secret);
   else value = await readFile(ref.file, 'utf8').then((text) => text.split(/\r?\n/)[0], () => undefined);
   if (value === undefined || value === '') {
-    throw new CofreError('fleet.secretMissing', { cause: 'auth-missing', params: { field, ref: describeRef(ref) } });
+    throw new CofreError(`fleet.secretMissing.${field}`, { cause: 'auth-missing', params: { ref: describeRef(ref) } });
   }
   return value;
 }

@@ -181,7 +181,7 @@ export async function buildFleetReport(fleet: FleetFile, options: ReportOptions,
   const read = await mapBounded(repositories, deps.concurrency ?? 4, async (repo) => {
     const started = Date.now();
     try {
-      const result = await readRepository(repo, keep, options.refresh ?? false, deps);
+      const result = await readRepository(repo, keep, options.refresh ?? false, { unreachableGiveUpMs: fleet.defaults.unreachableAfterSeconds * 1000, ...deps });
       return { repo, groups: result.groups, source: result.source, error: null, ms: Date.now() - started };
     } catch (error) {
       return { repo, groups: null, source: 'none' as const, error: failureOf(error), ms: Date.now() - started };
@@ -202,7 +202,7 @@ export async function buildFleetReport(fleet: FleetFile, options: ReportOptions,
       readable: r.error === null,
       cause: r.error?.cause ?? null,
       message: payload?.message ?? null,
-      action: payload?.action ?? null,
+      action: r.error ? fleetAction(r.error.error, r.error.cause, options.file, locale) : null,
       snapshotCount: repoMachines.reduce((sum, m) => sum + m.snapshotCount, 0),
       source: r.source,
       durationMs: r.ms,
@@ -235,6 +235,18 @@ export async function buildFleetReport(fleet: FleetFile, options: ReportOptions,
     machines,
     summary: summarize(totals, locale),
   };
+}
+
+const fleetActions: ReadonlySet<string> = new Set(['wrong-password', 'auth-refused', 'auth-missing', 'server-unreachable', 'no-repository', 'tls-untrusted']);
+
+/**
+ * What to do about an unreadable repository, said for the fleet: the fix is in the fleet file or
+ * on the server, not in this machine's settings (which the causes' own actions talk about).
+ */
+function fleetAction(error: CofreError, cause: string, file: string, locale: Locale): string | null {
+  if (error.code.startsWith('fleet.')) return t('fleet.fixFleetFile', { file }, locale);
+  if (fleetActions.has(cause)) return t(`fleet.action.${cause}` as MessageKey, undefined, locale);
+  return error.toPayload(locale).action ?? null;
 }
 
 /** The key of a machine state's label (table, CSV, HTML). */

@@ -55,6 +55,8 @@ export const fleetDefaultsSchema = z.object({
   /** A newest snapshot with this many percent fewer files (or bytes) than the one before raises an alert. */
   dropAlertPercent: z.number().min(1).max(100).default(30),
   /** IANA time zone that decides where a day begins (Prefeitura: America/Sao_Paulo). */
+  /** Seconds to keep trying a server that does not answer before calling the repository unreachable. */
+  unreachableAfterSeconds: z.number().int().min(1).max(600).default(20),
   timezone: z.string().min(1).max(64).refine(isTimeZone, 'fleet.problem.timezone').default('America/Sao_Paulo'),
 }).strict();
 export type FleetDefaults = z.infer<typeof fleetDefaultsSchema>;
