@@ -88,6 +88,7 @@ test('IT sees the overdue machine of Educação, the unreadable repository of Sa
   const unreadable = page.getByRole('region', { name: 'Repositórios que não deu para ler' });
   await expect(unreadable.getByText('Saúde · repositório saude-arquivo')).toBeVisible();
   await expect(unreadable.getByText('A senha do repositório está errada.')).toBeVisible();
+  await expect(unreadable.getByText(/arquivo da frota/)).toBeVisible();
   await page.screenshot({ path: screenshotPath('fleet-desktop'), fullPage: true });
 
   // Tray popover size: machines become stacked cards, nothing scrolls sideways.

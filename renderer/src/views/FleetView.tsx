@@ -109,9 +109,9 @@ function UnreadableList({ repositories }: { repositories: FleetRepositoryResult[
             <p className="notice-title">
               <span className="pill tone-failed">{t('ui.fleet.word.unreadable')}</span> {t('ui.fleet.unreadable.what', { department: r.department, repo: r.id })}
             </p>
-            {/* The cause in this window's language when it is a known one; the agent's sentence otherwise. */}
-            <p>{r.cause ? causeText(r.cause, 'technician') : r.message}</p>
-            {r.cause || r.action ? <p className="notice-action">{r.cause ? causeAction(r.cause, 'technician') : r.action}</p> : null}
+            {/* The agent's sentences: its action speaks of the fleet file, not of this machine's settings. */}
+            <p>{r.message ?? (r.cause ? causeText(r.cause, 'technician') : null)}</p>
+            {r.action ?? r.cause ? <p className="notice-action">{r.action ?? (r.cause ? causeAction(r.cause, 'technician') : null)}</p> : null}
             <p className="muted small mono fleet-uri">{r.uri}</p>
           </li>
         ))}
