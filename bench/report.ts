@@ -155,6 +155,18 @@ export function buildRows(figures: FigureLine[], results: Record<string, Record<
   for (const r of restoreRows) {
     rows.push({ area: 'Benchmark', figure: `restore: ${r.metric}`, value: `${fmt(r.cofre, 1)} vs ${fmt(r.restic, 1)} (${ratio(r.ratio)})`, status: restoreGoalMet(r) });
   }
+  const fleet = results.fleet;
+  const fleetRows = (fleet?.rows as Array<{ run: string; cofreMs: number; rawMs: number; ratio: number; cofrePeakRssMb: number; rawPeakRssMb: number }> | undefined) ?? [];
+  const fleetSize = fleet?.size as { repositories?: number; hosts?: number; snapshotsPerHost?: number } | undefined;
+  if (fleetRows.length === 0) rows.push({ area: 'Benchmark', figure: '`cofre fleet --json` vs raw restic snapshots (cold / warm)', value: notRun, status: notRun });
+  for (const r of fleetRows) {
+    rows.push({
+      area: 'Benchmark',
+      figure: `\`cofre fleet --json\` ${r.run} vs raw \`restic snapshots --json\`${fleetSize ? ` (${fleetSize.repositories} x ${fleetSize.hosts} x ${fleetSize.snapshotsPerHost})` : ''}: time / peak RSS`,
+      value: `${fmt(r.cofreMs / 1000, 1)} s vs ${fmt(r.rawMs / 1000, 1)} s (${ratio(r.ratio)}); ${fmt(r.cofrePeakRssMb)} MB vs ${fmt(r.rawPeakRssMb)} MB`,
+      status: 'measured',
+    });
+  }
   const history = results.history;
   const queries = history?.queriesMs as Record<string, { p95?: number }> | undefined;
   if (history && queries) {
@@ -192,7 +204,7 @@ export function renderMarkdown(rows: Row[], when: Date): string {
 
 function main(): void {
   const figures = readFigures(join(root, 'test-results', 'figures.jsonl'));
-  const results = Object.fromEntries(['backup', 'cli', 'retention', 'restore', 'history'].map((name) => [name, readJson(join(root, 'bench', 'results', `${name}.json`))]));
+  const results = Object.fromEntries(['backup', 'cli', 'retention', 'restore', 'history', 'fleet'].map((name) => [name, readJson(join(root, 'bench', 'results', `${name}.json`))]));
   const markdown = renderMarkdown(buildRows(figures, results), new Date());
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'report.md'), markdown);

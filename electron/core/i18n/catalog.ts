@@ -18,9 +18,11 @@ import { importMessages } from './messages/import.js';
 import { fleetMessages } from './messages/fleet.js';
 import { hardeningMessages } from './messages/hardening.js';
 import { serviceMessages } from './messages/service.js';
+import { fleetUiMessages } from './messages/fleet-ui.js';
 
 const domains = [commonMessages, resticMessages, configMessages, agentMessages, restoreMessages, cliMessages, serverMessages, uiMessages, desktopMessages,
-  scheduleMessages, historyMessages, hooksMessages, jobsMessages, policyMessages, importMessages, fleetMessages, hardeningMessages, serviceMessages] as const;
+  scheduleMessages, historyMessages, hooksMessages, jobsMessages, policyMessages, importMessages, fleetMessages, hardeningMessages, serviceMessages,
+  fleetUiMessages] as const;
 
 type Domain = (typeof domains)[number];
 type KeysOf<D> = D extends { en: infer E } ? keyof E : never;

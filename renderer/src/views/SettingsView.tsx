@@ -16,9 +16,10 @@ import { ConnectionResult, HooksPanel, PreferencesPanel, TransferPanel, type Sec
 import { RetentionEditor, ScheduleEditor } from './ScheduleEditors.js';
 import { DiagnosticsPanel } from './DiagnosticsPanel.js';
 import { RepoDiagnostics } from './RepoDiagnostics.js';
+import { FleetView } from './FleetView.js';
 
 type Loaded = ApiOutput<'getConfig'>;
-const tabs = ['repos', 'plans', 'hooks', 'transfer', 'preferences', 'diagnostics'] as const;
+const tabs = ['repos', 'plans', 'hooks', 'transfer', 'preferences', 'diagnostics', 'fleet'] as const;
 type Tab = (typeof tabs)[number];
 
 export function SettingsView() {
@@ -184,9 +185,10 @@ function SettingsEditor() {
         {tab === 'transfer' ? <TransferPanel locked={locked} onImported={() => void load.run()} /> : null}
         {tab === 'preferences' ? <PreferencesPanel /> : null}
         {tab === 'diagnostics' ? <DiagnosticsPanel /> : null}
+        {tab === 'fleet' && appInfo.technician ? <FleetView /> : null}
       </Tabs>
 
-      {tab !== 'transfer' && tab !== 'preferences' && tab !== 'diagnostics' ? (
+      {tab !== 'transfer' && tab !== 'preferences' && tab !== 'diagnostics' && tab !== 'fleet' ? (
         <div className={`save-bar${dirty ? ' dirty' : ''}`} aria-live="polite">
           {save.error ? (
             <ErrorNotice error={save.error} {...(save.error.code === 'error.conflict' ? { onRetry: () => void load.run() } : {})} onDismiss={() => save.setError(null)} />
@@ -240,9 +242,12 @@ interface EditorContext {
 
 function Tabs({ tab, setTab, children }: { tab: Tab; setTab: (t: Tab) => void; children: ReactNode }) {
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // The fleet audit reads every department's repositories: a technician's session only.
+  const technician = useStore((s) => s.appInfo?.technician ?? false);
+  const shown = tabs.filter((id) => id !== 'fleet' || technician);
   const onKey = (e: KeyboardEvent) => {
-    const i = tabs.indexOf(tab);
-    const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length] : e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs[tabs.length - 1] : undefined;
+    const i = shown.indexOf(tab);
+    const next = e.key === 'ArrowRight' ? shown[(i + 1) % shown.length] : e.key === 'ArrowLeft' ? shown[(i + shown.length - 1) % shown.length] : e.key === 'Home' ? shown[0] : e.key === 'End' ? shown[shown.length - 1] : undefined;
     if (!next) return;
     e.preventDefault();
     setTab(next);
@@ -251,7 +256,7 @@ function Tabs({ tab, setTab, children }: { tab: Tab; setTab: (t: Tab) => void; c
   return (
     <>
       <div className="tabs" role="tablist" aria-label={t('ui.settings.sections')} onKeyDown={onKey}>
-        {tabs.map((id) => (
+        {shown.map((id) => (
           <button key={id} ref={(el) => { refs.current[id] = el; }} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} tabIndex={tab === id ? 0 : -1} onClick={() => setTab(id)}>
             {t(`ui.settings.tab.${id}` as MessageKey)}
           </button>
