@@ -119,7 +119,7 @@ test('IT sees the overdue machine of Educação, the unreadable repository of Sa
   const library = page.getByRole('table').getByRole('row').filter({ hasText: 'edu-biblioteca-02' });
   await expect(library.getByText('Em dia', { exact: true })).toBeVisible();
   // Two backups now: its history line is drawn and says what it shows.
-  await expect(library.getByRole('img', { name: /^Últimos 2 backups: de .* arquivos$/ })).toBeVisible();
+  await expect(library.getByRole('img', { name: /^Backups recentes: 2 · arquivos: de .* a .*$/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Atualizar' })).toBeEnabled();
 
 });
