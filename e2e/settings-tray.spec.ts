@@ -13,7 +13,9 @@ test('at 360x520 every Configurações tab is visible and usable; no sideways sc
   await page.goto(cofre.url);
   await page.getByRole('navigation', { name: 'Seções principais' }).getByRole('link', { name: 'Configurações' }).click();
   const tabs = page.getByRole('tab');
-  await expect(tabs).toHaveCount(6);
+  // Settings open without a technician password here, so the technician's Frota tab is there too.
+  await expect(tabs).toHaveCount(7);
+  await expect(page.getByRole('tab', { name: 'Frota' })).toBeVisible();
   for (const tab of await tabs.all()) await expect(tab).toBeInViewport({ ratio: 1 });
   const row = await widths(page, '[role=tablist]');
   expect(row.scroll, `the tab row is ${row.scroll} px wide in ${row.client} px`).toBeLessThanOrEqual(row.client);
@@ -22,8 +24,8 @@ test('at 360x520 every Configurações tab is visible and usable; no sideways sc
   await page.screenshot({ path: screenshotPath('settings-tabs-360') });
 
   // The last tab is reached with one click, as the first.
-  await page.getByRole('tab', { name: 'Diagnóstico' }).click();
-  await expect(page.getByRole('tab', { name: 'Diagnóstico' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Frota' }).click();
+  await expect(page.getByRole('tab', { name: 'Frota' })).toHaveAttribute('aria-selected', 'true');
   await page.getByRole('tab', { name: 'Planos' }).click();
   const planPage = await widths(page, 'html');
   expect(planPage.scroll, 'the plan list widens the page').toBeLessThanOrEqual(planPage.client);
