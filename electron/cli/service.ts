@@ -79,6 +79,8 @@ async function run(ctx: ServiceCliContext, socketPath: string): Promise<number> 
     secrets: new FileSecretStore(paths.secretsFile),
     resticBinary: ctx.restic ?? ctx.env.COFRE_RESTIC,
     env: ctx.env,
+    logDir: paths.logDir,
+    runMode: 'service',
   });
   agent.start();
   const server = await startSocketServer({

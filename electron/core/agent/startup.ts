@@ -14,6 +14,9 @@ import { PolicyState } from './policy-state.js';
 import type { Identity } from './ports.js';
 import { loadPreferences } from './preferences.js';
 
+/** in-process: inside one user's tray or CLI; serve: `cofre serve`; service: once per machine. */
+export type AgentRunMode = 'in-process' | 'serve' | 'service';
+
 export interface AgentOptions {
   configPath: string;
   /** null = ignore any machine policy (tests); undefined = the platform path. */
@@ -29,6 +32,10 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** Mirror log lines somewhere (stderr for `cofre run --verbose`). */
   logEcho?: (line: string) => void;
+  /** Where cofre.log goes; default `<dataDir>/logs` (the service uses /var/log/cofre). */
+  logDir?: string;
+  /** How this agent runs, so each face can say which agent it talks to (default in-process). */
+  runMode?: AgentRunMode;
   /** Retry policy for transient failures of scheduled and manual backups. */
   retry?: RetryPolicy;
   /** How long restic may wait for an unreachable server within one job attempt (default 120 s). */
@@ -55,7 +62,7 @@ export async function loadAgentState(options: AgentOptions): Promise<LoadedState
   // when it cannot be written, private when it is Cofre's, a damaged history moved aside.
   const { madePrivate } = prepareDataDir(options.dataDir);
   await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
-  const log = new AgentLog({ file: join(options.dataDir, 'logs', 'cofre.log'), echo: options.logEcho });
+  const log = new AgentLog({ file: join(options.logDir ?? join(options.dataDir, 'logs'), 'cofre.log'), echo: options.logEcho });
   if (madePrivate) log.info(`data dir ${options.dataDir}: made private (0700, files 0600)`);
   const healed = checkHistoryFile(join(options.dataDir, historyFileName), options.clock?.now() ?? new Date());
   if (healed) log.warn(`history: ${healed.reason}; moved the damaged file to ${healed.movedTo} and started a new history`);

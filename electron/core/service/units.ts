@@ -100,7 +100,7 @@ load_rc_config $name
 
 : \${cofre_enable:="NO"}
 : \${cofre_socket:="${command.socketPath}"}
-: \${cofre_logfile:="/var/log/cofre/cofre.log"}
+: \${cofre_logfile:="/var/log/cofre/daemon.log"}
 
 pidfile="/var/run/\${name}.pid"
 command="/usr/sbin/daemon"
