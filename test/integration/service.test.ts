@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, rmdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { privateStagingParent } from '../../electron/core/service/owned-restore.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,8 +224,35 @@ describe.skipIf(skipReason !== null)('one Cofre service, two real users', () => 
     expect(stagingParent).not.toBeNull();
     expect(stagingParent!.startsWith(ana.home)).toBe(false);
     const info = await lstat(stagingParent!);
-    expect({ dir: info.isDirectory(), uid: info.uid, mode: info.mode & 0o777 }).toEqual({ dir: true, uid: 0, mode: 0o700 });
+    // Users pass through (to the one staging folder given to them) but cannot list or change it.
+    expect({ dir: info.isDirectory(), uid: info.uid, mode: info.mode & 0o777 }).toEqual({ dir: true, uid: 0, mode: 0o711 });
   }, 60_000);
+
+  it("the moves into place are the user's own: a root folder in their home is not written into", async () => {
+    // Root's check passes (Ana may write her home), but Documentos itself is root's now: moving a
+    // restored copy into it must fail as it would for Ana, and leave everything as it was.
+    const documentos = join(ana.home, 'Documentos');
+    await writeFile(join(documentos, 'relatorio-ana.txt'), 'mudado por root\n');
+    await chown(documentos, 0, 0);
+    try {
+      const before = (await readdir(documentos)).sort();
+      const out = await wait(ana, 'restore', { snapshotId, paths: [documentos], destination: { kind: 'original' }, conflict: 'keep-both' });
+      expect(out.job?.status, JSON.stringify(out)).toBe('failure');
+      expect(out.job?.error?.code).toBe('restore.error.placeNotPermitted');
+      expect((await readdir(documentos)).sort()).toEqual(before);
+      expect(await readFile(join(documentos, 'relatorio-ana.txt'), 'utf8')).toBe('mudado por root\n');
+    } finally {
+      await chown(documentos, ana.uid, ana.gid);
+    }
+  }, 180_000);
+
+  it('the service writes its log under /var/log/cofre, not beside its data', async () => {
+    const connected = `socket: ${ana.name} (uid ${ana.uid}) connected`;
+    expect(await readFile(join(dir, 'machine', 'var', 'log', 'cofre', 'cofre.log'), 'utf8')).toContain(connected);
+    // (The one-shot import run before the service started logs in its own data dir; the service never does.)
+    const beside = await readFile(join(dir, 'machine', 'var', 'lib', 'cofre', 'logs', 'cofre.log'), 'utf8').catch(() => '');
+    expect(beside).not.toContain(connected);
+  }, 30_000);
 
   it('a user cannot restore a machine file they could not read, nor into a folder they cannot write', async () => {
     const unreadable = await wait(ana, 'restore', { snapshotId, paths: [join(shared, 'segredo-root.txt')], destination: { kind: 'folder', path: join(ana.home, 'DaMaquina') } });

@@ -8,7 +8,8 @@ import { defaultRetryPolicy } from '../jobs/index.js';
 import type { RestoreReport } from '../restore/place.js';
 import { restoreJournalDir } from '../restore/placement-journal.js';
 import { restoreSelection } from '../restore/restore-selection.js';
-import { giveReplacedFolder, giveToOwner, privateStagingParent } from '../service/owned-restore.js';
+import { giveToOwner, ownedStagingParent, privateStagingParent } from '../service/owned-restore.js';
+import { userFsFor } from '../service/user-fs.js';
 import type { CatalogPort, EnginesPort, FinishedJob, JobEnding, JobKindEnd, PolicyPort, Queue, RowFields, SessionsPort } from './ports.js';
 
 interface RestoreValue {
@@ -46,13 +47,24 @@ export class RestoreJobs implements JobKindEnd {
       retry: { ...defaultRetryPolicy, maxAttempts: 1 },
       run: async ({ signal, progress }) => {
         const engine = await engines.forRepo(repo);
-        const report = await restoreSelection(
-          { index: catalog.index, source: engine, journal: { dir: restoreJournalDir(this.deps.dataDir), repoId: repo.id } },
-          { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
-          { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress,
-            ...(owner ? { beforePlace: giveToOwner(owner), stagingParent: privateStagingParent } : {}) },
-        );
-        if (owner && report.replacedFolder) await giveReplacedFolder(report.replacedFolder, owner);
+        // Service mode: restic fills a staging folder only the service controls; the moves into
+        // place are made as the requesting user, so they reach only where that user could write.
+        const asUser = owner ? await userFsFor(owner) : null;
+        let report;
+        try {
+          report = await restoreSelection(
+            { index: catalog.index, source: engine, journal: { dir: restoreJournalDir(this.deps.dataDir), repoId: repo.id } },
+            { snapshotId, paths: input.paths, destination: input.destination, conflict: input.conflict },
+            { scope, allowReplace: caps.overwriteOnRestore, allowOutsideRoots: caps.restoreOutsideHome || scope.technician, signal, onProgress: progress,
+              ...(owner && asUser ? {
+                beforePlace: giveToOwner(owner, asUser),
+                stagingParent: owner.uid === 0 ? privateStagingParent : ownedStagingParent,
+                placeAs: { fs: asUser, owner: { uid: owner.uid, gid: owner.gid, username: owner.username } },
+              } : {}) },
+          );
+        } finally {
+          await asUser?.close();
+        }
         const destination = input.destination.kind === 'folder' ? input.destination.path : (report.destination ?? '');
         return { report, destination };
       },

@@ -1,7 +1,7 @@
 // A hostile program of the same user swaps a destination folder for a symbolic link while Cofre
 // moves restored files into place: the placement must stop at that link, never write through it,
 // and undo what it had already done.
-import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,7 @@ function swappingFs(after: number, swap: (first: string, second: string) => Prom
     mkdir: async (path) => {
       await mkdir(path);
     },
+    rmdir: (path) => rmdir(path),
   };
 }
 

@@ -38,17 +38,22 @@ export interface RestoreReport {
   replacedFolder?: string;
 }
 
-/** File-system operations the executor uses; tests inject failures through them. */
+/**
+ * File-system changes the executor and its undo make: the service makes them as the requesting
+ * user (service/user-fs.ts); tests inject failures through them.
+ */
 export interface PlaceFs {
   rename(from: string, to: string): Promise<void>;
   mkdir(path: string): Promise<void>;
+  rmdir(path: string): Promise<void>;
 }
 
-const realFs: PlaceFs = {
+export const realFs: PlaceFs = {
   rename: (from, to) => rename(from, to),
   mkdir: async (path) => {
     await mkdir(path);
   },
+  rmdir: (path) => rmdir(path),
 };
 
 export interface PlaceOptions {
@@ -68,7 +73,7 @@ export interface PlaceOptions {
    */
   root?: string;
   /** Where to keep the on-disk journal, and what its header says about this restore. */
-  journal?: { dir: string; header: Pick<JournalHeader, 'staging'> & Partial<Pick<JournalHeader, 'repoId' | 'snapshotId'>> };
+  journal?: { dir: string; header: Pick<JournalHeader, 'staging'> & Partial<Pick<JournalHeader, 'repoId' | 'snapshotId' | 'owner'>> };
 }
 
 type Step =
@@ -263,7 +268,7 @@ export async function placeRestored(options: PlaceOptions): Promise<RestoreRepor
       }
     }
   } catch (error) {
-    const leftovers = await undo(journal, { root, replacedFolder: options.replacedFolder });
+    const leftovers = await undo(journal, { root, replacedFolder: options.replacedFolder, fs });
     await onDisk?.remove();
     if (options.signal?.aborted && leftovers.folders.length === 0) throw CofreError.fromCause('cancelled');
     throw placementError(error, current, leftovers);
@@ -294,6 +299,10 @@ function placementError(error: unknown, current: string, leftovers: Leftovers): 
   if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
     return new CofreError('restore.error.localDiskFull', { params: { path: dirname(current) }, cause: 'local-disk-full', detail });
   }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new CofreError('restore.error.placeNotPermitted', { params: { path: dirname(current) }, detail });
+  }
   return new CofreError('restore.error.placeFailed', { params: { path: current }, detail });
 }
 
@@ -303,7 +312,7 @@ interface Leftovers {
   folders: string[];
 }
 
-async function undo(journal: Undo[], where: { root?: string; replacedFolder: string }): Promise<Leftovers> {
+async function undo(journal: Undo[], where: { root?: string; replacedFolder: string; fs: PlaceFs }): Promise<Leftovers> {
   const problems: string[] = [];
   const folders = new Set<string>();
   for (const step of journal.reverse()) {
@@ -314,9 +323,9 @@ async function undo(journal: Undo[], where: { root?: string; replacedFolder: str
           await assertNoLinkOnTheWay(where.root, step.from);
           await assertNoLinkOnTheWay(where.root, step.to);
         }
-        await rename(step.from, step.to);
+        await where.fs.rename(step.from, step.to);
       } else {
-        await rmdir(step.path);
+        await where.fs.rmdir(step.path);
       }
     } catch (error) {
       problems.push(`undo failed: ${(error as Error).message}`);

@@ -24,6 +24,8 @@ export interface JournalHeader {
   replacedFolder: string;
   repoId?: string;
   snapshotId?: string;
+  /** Service mode: the OS user the moves were made as; the rollback is made as them too. */
+  owner?: { uid: number; gid: number; username: string };
 }
 
 /** One file-system change the placement is about to make. */
@@ -86,6 +88,13 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** A journal made for a service user names them fully; one that does not is never undone as root. */
+function validOwner(owner: unknown): boolean {
+  if (owner === undefined) return true;
+  const o = owner as Partial<NonNullable<JournalHeader['owner']>>;
+  return Number.isSafeInteger(o.uid) && Number.isSafeInteger(o.gid) && typeof o.username === 'string' && o.username !== '';
+}
+
 /** Every journal in `dir`, parsed; a torn last line (killed mid-write) is ignored, it was never acted on. */
 export async function readJournals(dir: string): Promise<Array<JournalFile | { file: string; damaged: true }>> {
   let names: string[];
@@ -107,7 +116,7 @@ export async function readJournals(dir: string): Promise<Array<JournalFile | { f
       }
     }
     const [header, ...rest] = parsed as [JournalHeader | undefined, ...JournalIntent[]];
-    if (header?.kind !== 'header' || typeof header.staging !== 'string' || typeof header.base !== 'string') {
+    if (header?.kind !== 'header' || typeof header.staging !== 'string' || typeof header.base !== 'string' || !validOwner(header.owner)) {
       out.push({ file, damaged: true });
       continue;
     }

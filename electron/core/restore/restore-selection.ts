@@ -11,7 +11,8 @@ import { CofreError } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import { formatBytes, t } from '../i18n/index.js';
 import { replacedStamp } from './conflict-names.js';
-import { placeRestored, type ConflictPolicy, type RestoreReport } from './place.js';
+import { placeRestored, type ConflictPolicy, type PlaceFs, type RestoreReport } from './place.js';
+import type { JournalHeader } from './placement-journal.js';
 
 export type { ConflictPolicy, RestoreReport };
 import { forbidden, pathInScope, type RestoreScope } from './scope.js';
@@ -77,6 +78,11 @@ export interface RestoreSelectionOptions {
    * `base` (a user could swap a staging folder inside their own home for a link while root writes).
    */
   stagingParent?: (base: string) => Promise<string | null>;
+  /**
+   * Service mode: the moves (and their undo) are made as the requesting OS user, whose name the
+   * placement journal keeps so a rollback after a kill is made as them too.
+   */
+  placeAs?: { fs: PlaceFs; owner: NonNullable<JournalHeader['owner']> };
 }
 
 const STAGING_PREFIX = '.cofre-staging-';
@@ -300,7 +306,8 @@ export async function restoreSelection(
       replacedFolder: paths.join(base, t('restore.replacedFolderName'), replacedStamp(now)),
       replacedBase: base,
       root: base,
-      ...(deps.journal ? { journal: { dir: deps.journal.dir, header: { staging, snapshotId: snapshot.id, ...(deps.journal.repoId ? { repoId: deps.journal.repoId } : {}) } } } : {}),
+      ...(deps.journal ? { journal: { dir: deps.journal.dir, header: { staging, snapshotId: snapshot.id, ...(deps.journal.repoId ? { repoId: deps.journal.repoId } : {}), ...(options.placeAs ? { owner: options.placeAs.owner } : {}) } } } : {}),
+      ...(options.placeAs ? { fs: options.placeAs.fs } : {}),
       signal: options.signal,
       onFile: (filesDone) => progress({ phase: 'placing', bytesDone: bytesTotal, filesDone }),
     });

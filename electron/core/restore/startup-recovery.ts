@@ -3,6 +3,7 @@
 import type { Locale } from '../i18n/index.js';
 import type { NewOperation } from '../history/types.js';
 import { restoreJournalDir } from './placement-journal.js';
+import { userFsFor } from '../service/user-fs.js';
 import { recoverInterruptedPlacements, recoveryMessage, type PlacementRecovery } from './placement-recovery.js';
 
 export interface RecoveryDeps {
@@ -16,7 +17,8 @@ export interface RecoveryDeps {
 export async function recoverInterruptedRestores(deps: RecoveryDeps): Promise<PlacementRecovery[]> {
   let recoveries: PlacementRecovery[];
   try {
-    recoveries = await recoverInterruptedPlacements(restoreJournalDir(deps.dataDir));
+    // A placement the service made as one of its users is undone as that user (service/user-fs.ts).
+    recoveries = await recoverInterruptedPlacements(restoreJournalDir(deps.dataDir), { fsFor: (owner) => userFsFor(owner) });
   } catch (error) {
     deps.log.error(`restore recovery: ${(error as Error).message}`);
     return [];

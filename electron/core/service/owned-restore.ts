@@ -1,10 +1,13 @@
 // Restores for a user of the service (which runs as root) must land as that user's files: never
 // a root-owned file in someone's home, never a file where that user could not write themselves.
-// Runs between "restic filled staging" and "files are moved into place" (renames keep owners).
-import { lchown, lstat, mkdir, readdir, stat, chown } from 'node:fs/promises';
+// restic (as root) fills a staging folder only the service controls; here its files are given to
+// the user; then the moves into place are made as the user (user-fs.ts), so renames keep owners
+// and the kernel refuses any move the user could not make themselves.
+import { chmod, lchown, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SessionOwner } from '../agent/sessions.js';
 import { CofreError } from '../errors.js';
+import type { UserFsOps } from './user-fs.js';
 
 /** Mode bits say whether `owner` may create entries in a folder (primary group only: stricter). */
 export function writableBy(info: { uid: number; gid: number; mode: number }, owner: Pick<SessionOwner, 'uid' | 'gid'>): boolean {
@@ -38,21 +41,26 @@ export async function assertReadableTree(dir: string, owner: Pick<SessionOwner, 
   }
 }
 
-/** Gives everything restic wrote into staging to `owner` (links themselves, never their targets). */
+/**
+ * Gives everything restic wrote into staging to `owner` (links themselves, never their targets).
+ * Bottom-up, and the staging folder itself last: until then the user cannot enter it, so nothing
+ * can be swapped for a link under a walk that runs as root.
+ */
 export async function chownTree(dir: string, owner: Pick<SessionOwner, 'uid' | 'gid'>): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
-    await lchown(full, owner.uid, owner.gid);
     if (entry.isDirectory()) await chownTree(full, owner);
+    else await lchown(full, owner.uid, owner.gid);
   }
+  await lchown(dir, owner.uid, owner.gid);
 }
 
 /**
  * Refuses a destination whose nearest existing folder `owner` could not write (stat follows
- * links: a link in the home pointing at /etc is judged as /etc), then creates the missing folders
- * as `owner`'s so placement adds nothing root-owned.
+ * links: a link in the home pointing at /etc is judged as /etc), so the user hears why before
+ * anything moves; then creates the missing folders as the user (`fs`), so they are theirs.
  */
-export async function prepareOwnedDestinations(destinations: readonly string[], owner: SessionOwner): Promise<void> {
+export async function prepareOwnedDestinations(destinations: readonly string[], owner: SessionOwner, fs: UserFsOps): Promise<void> {
   for (const dest of destinations) {
     const missing: string[] = [];
     let folder = dirname(dest);
@@ -66,43 +74,24 @@ export async function prepareOwnedDestinations(destinations: readonly string[], 
     }
     const info = await stat(folder);
     if (!info.isDirectory() || !writableBy(info, owner)) throw new CofreError('service.restore.notWritable', { params: { path: folder } });
-    for (const path of missing) {
-      await mkdir(path, { mode: 0o755 });
-      await chown(path, owner.uid, owner.gid);
-    }
+    for (const path of missing) await fs.mkdir(path);
   }
 }
 
-export function giveToOwner(owner: SessionOwner): (prepared: { staging: string; destinations: string[] }) => Promise<void> {
+export function giveToOwner(owner: SessionOwner, fs: UserFsOps): (prepared: { staging: string; destinations: string[] }) => Promise<void> {
   return async ({ staging, destinations }) => {
     await assertReadableTree(staging, owner);
-    await prepareOwnedDestinations(destinations, owner);
+    await prepareOwnedDestinations(destinations, owner, fs);
     await chownTree(staging, owner);
   };
 }
 
 /**
- * "Replace" moves the current files into a dated folder the restore creates (as root): give its
- * folders to the user. Only folders: a root-owned file that was in the way keeps its owner.
- */
-export async function giveReplacedFolder(folder: string, owner: SessionOwner): Promise<void> {
-  const own = async (path: string) => {
-    const info = await lstat(path).catch(() => null);
-    if (info?.isDirectory() && info.uid !== owner.uid && info.uid === process.getuid?.()) await lchown(path, owner.uid, owner.gid);
-  };
-  const walk = async (dir: string): Promise<void> => {
-    await own(dir);
-    for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) await walk(join(dir, entry.name));
-  };
-  await own(dirname(folder));
-  await walk(folder);
-}
-
-/**
  * Where root stages a restore for a user: `.cofre-staging` at the top of the destination's volume,
  * when that top folder is root's and not writable by others, so no user can rename or replace the
- * staging folder while restic writes into it. null (stage beside the destination as before) when
- * the volume's top belongs to someone else, e.g. a home on its own disk.
+ * staging folder while restic writes into it. It is 0711: users may pass through to the one
+ * staging folder given to them (random name, their own, 0700) but not list or change it. null when
+ * the volume's top belongs to someone else (a disk a user mounted): see `ownedStagingParent`.
  */
 export async function privateStagingParent(base: string): Promise<string | null> {
   const dev = (await stat(base)).dev;
@@ -114,10 +103,22 @@ export async function privateStagingParent(base: string): Promise<string | null>
   const topInfo = await lstat(top);
   if (topInfo.uid !== 0 || (topInfo.mode & 0o022) !== 0) return null;
   const folder = join(top, '.cofre-staging');
-  await mkdir(folder, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+  await mkdir(folder, { mode: 0o711 }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
   const info = await lstat(folder);
-  if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o077) !== 0) return null;
+  if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o066) !== 0) return null;
+  // Made 0700 by an older Cofre, or by the service's umask: the user must be able to pass through.
+  if ((info.mode & 0o777) !== 0o711) await chmod(folder, 0o711);
+  return folder;
+}
+
+/**
+ * The service never stages a user's restore where that user could swap the folder for a link
+ * while root writes into it: without a private folder on that volume the restore is refused.
+ */
+export async function ownedStagingParent(base: string): Promise<string> {
+  const folder = await privateStagingParent(base);
+  if (folder === null) throw new CofreError('service.restore.noPrivateStaging', { params: { path: base } });
   return folder;
 }

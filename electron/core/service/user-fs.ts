@@ -1,0 +1,177 @@
+// The file-system changes of a restore for a user of the service, made by a child process that
+// runs as that user. Root checks every folder before each move (restore/real-path.ts), but a user
+// who owns the destination can swap a folder for a link between the check and the rename; made as
+// the user, such a rename can only reach where that user could write anyway. The kernel is the
+// guard, not the timing. One child per restore; requests go one at a time, in journal order.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir, rename, rmdir } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { CofreError } from '../errors.js';
+
+/** Who the changes are made as (a session owner of the service, or a placement journal's owner). */
+export interface FsUser {
+  uid: number;
+  gid: number;
+  username: string;
+}
+
+/** The operations placement and its undo need (restore/place.ts `PlaceFs`). */
+export interface UserFsOps {
+  rename(from: string, to: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  rmdir(path: string): Promise<void>;
+}
+
+type Request = { id: number; op: 'rename' | 'mkdir' | 'rmdir'; a: string; b?: string };
+type Reply = { id: number; ok: true } | { id: number; ok: false; code?: string; message: string } | { ready: true; uid: number; gid: number; groups: number[] };
+
+/**
+ * The child, as plain JavaScript so any node (or Electron in node mode) runs it without the app's
+ * files: it is started as root only to take the user's groups (initgroups, so shared department
+ * folders stay writable) before it drops to the user's uid for good, then says who it is.
+ */
+const childSource = String.raw`
+'use strict';
+const fs = require('node:fs');
+const readline = require('node:readline');
+const [name, uid, gid] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+process.initgroups(name, gid);
+process.setgid(gid);
+process.setuid(uid);
+let regained = true;
+try { process.setuid(0); } catch { regained = false; }
+if (regained || process.getuid() !== uid || process.geteuid() !== uid || process.getegid() !== gid) process.exit(70);
+process.umask(0o022);
+const send = (reply) => process.stdout.write(JSON.stringify(reply) + '\n');
+send({ ready: true, uid: process.getuid(), gid: process.getgid(), groups: process.getgroups() });
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  let request;
+  try { request = JSON.parse(line); } catch { return; }
+  try {
+    if (request.op === 'rename') fs.renameSync(request.a, request.b);
+    else if (request.op === 'mkdir') fs.mkdirSync(request.a, { mode: 0o755 });
+    else if (request.op === 'rmdir') fs.rmdirSync(request.a);
+    else throw new Error('unknown operation');
+    send({ id: request.id, ok: true });
+  } catch (error) {
+    send({ id: request.id, ok: false, code: error.code, message: String(error.message) });
+  }
+});
+`;
+
+export class UserFs implements UserFsOps {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private gone: Error | null = null;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
+
+  /**
+   * Starts the child for `owner` and waits until it says it runs as them. Only root can do this
+   * (the service); anything else is refused before a file is touched.
+   */
+  static async open(owner: FsUser, options: { executable?: string } = {}): Promise<UserFs> {
+    if (process.getuid?.() !== 0) throw new CofreError('service.restore.asUserFailed', { detail: 'the service is not root' });
+    const child = spawn(options.executable ?? process.execPath, ['-e', childSource, owner.username, String(owner.uid), String(owner.gid)], {
+      cwd: '/',
+      // Nothing of the service's environment (NODE_OPTIONS, tokens) reaches the user's process.
+      env: { ELECTRON_RUN_AS_NODE: '1', PATH: '/usr/bin:/bin' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const fsOfUser = new UserFs(child);
+    // A write to a child that just died fails here; its 'exit' rejects whoever was waiting.
+    child.stdin.on('error', () => undefined);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4_000) stderr += chunk.toString();
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.on('line', (line) => {
+        let reply: Reply;
+        try {
+          reply = JSON.parse(line) as Reply;
+        } catch {
+          return;
+        }
+        if ('ready' in reply) {
+          if (reply.uid === owner.uid && reply.gid === owner.gid) resolve();
+          else reject(new Error(`child runs as ${reply.uid}:${reply.gid}`));
+          return;
+        }
+        const waiter = fsOfUser.waiting.get(reply.id);
+        if (!waiter) return;
+        fsOfUser.waiting.delete(reply.id);
+        if (reply.ok) waiter.resolve();
+        else waiter.reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}));
+      });
+      child.once('error', reject);
+      child.once('exit', (code, signal) => {
+        const error = new Error(`the restore helper for ${owner.username} ended (${signal ?? code})${stderr ? `: ${stderr.trim()}` : ''}`);
+        fsOfUser.gone = error;
+        reject(error);
+        for (const waiter of fsOfUser.waiting.values()) waiter.reject(error);
+        fsOfUser.waiting.clear();
+      });
+    });
+    try {
+      await ready;
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new CofreError('service.restore.asUserFailed', { detail: `${owner.username}: ${(error as Error).message}` });
+    }
+    return fsOfUser;
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.request({ op: 'rename', a: from, b: to });
+  }
+
+  mkdir(path: string): Promise<void> {
+    return this.request({ op: 'mkdir', a: path });
+  }
+
+  rmdir(path: string): Promise<void> {
+    return this.request({ op: 'rmdir', a: path });
+  }
+
+  /** Ends the child; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.gone || this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private request(request: Omit<Request, 'id'>): Promise<void> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.stdin.write(JSON.stringify({ id, ...request }) + '\n');
+    });
+  }
+}
+
+/** A `UserFsOps` that can be closed: what a restore or a rollback holds while it works. */
+export type ClosableUserFs = UserFsOps & { close(): Promise<void> };
+
+/**
+ * The file-system changes for `owner`: made by this process when it already is that user (root
+ * for a root session, or the user's own CLI), else by a child that runs as them.
+ */
+export async function userFsFor(owner: FsUser, options: { executable?: string } = {}): Promise<ClosableUserFs> {
+  if (process.getuid?.() === owner.uid) {
+    return {
+      rename: (from, to) => rename(from, to),
+      mkdir: async (path) => {
+        await mkdir(path, { mode: 0o755 });
+      },
+      rmdir: (path) => rmdir(path),
+      close: async () => undefined,
+    };
+  }
+  return UserFs.open(owner, options);
+}
