@@ -9,7 +9,8 @@ import { CofreError } from '../core/errors.js';
 import { t, type Locale } from '../core/i18n/index.js';
 import { machinePaths } from '../core/service/machine-paths.js';
 import { lookupUser } from '../core/service/os-users.js';
-import { rcdScript, systemdUnit, systemdUnitName, systemdUnitPath, winswXml, type ServiceCommand } from '../core/service/units.js';
+import { runUserFsHelper } from '../core/service/user-fs.js';
+import { rcdScript, serviceCommandFor, windowsServiceCommand, systemdUnit, systemdUnitName, systemdUnitPath, winswXml, type ServiceCommand } from '../core/service/units.js';
 import { FileSecretStore } from '../core/secrets/index.js';
 import { startSocketServer } from '../service/socket-server.js';
 
@@ -33,10 +34,14 @@ function requireRoot(): void {
 }
 
 /** How the service manager starts this very installation of Cofre. */
-export function currentCommand(socketPath: string, env: NodeJS.ProcessEnv = process.env): ServiceCommand {
-  const electron = Boolean(process.versions.electron);
-  const script = env.COFRE_SERVICE_SCRIPT ?? join(import.meta.dirname, '..', '..', 'bin', 'cofre.mjs');
-  return { executable: process.execPath, script, electron, socketPath };
+export function currentCommand(socketPath: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ServiceCommand {
+  return serviceCommandFor({
+    execPath: process.execPath,
+    electron: Boolean(process.versions.electron),
+    ...(process.defaultApp && process.argv[1] ? { appPath: process.argv[1] } : {}),
+    script: env.COFRE_SERVICE_SCRIPT ?? join(import.meta.dirname, '..', '..', 'bin', 'cofre.mjs'),
+    platform,
+  }, socketPath);
 }
 
 export async function serviceMain(ctx: ServiceCliContext): Promise<number> {
@@ -50,10 +55,16 @@ export async function serviceMain(ctx: ServiceCliContext): Promise<number> {
       const command = currentCommand(socketPath, ctx.env);
       if (kind === undefined || kind === 'systemd') ctx.out(systemdUnit(command).trimEnd());
       else if (kind === 'rc.d') ctx.out(rcdScript({ ...command, socketPath: ctx.socket ?? machinePaths(ctx.env, 'freebsd').socketPath }).trimEnd());
-      else if (kind === 'winsw') ctx.out(winswXml({ ...command, socketPath: machinePaths(ctx.env, 'win32').socketPath, logDir: machinePaths(ctx.env, 'win32').logDir }).trimEnd());
+      else if (kind === 'winsw') ctx.out(winswXml({ ...windowsServiceCommand(machinePaths(ctx.env, 'win32').socketPath), logDir: machinePaths(ctx.env, 'win32').logDir }).trimEnd());
       else throw new ServiceUsageError(t('service.usage', undefined, ctx.locale));
       return 0;
     }
+    case 'user-fs-helper':
+      // Internal: the child a service restore makes its moves through (core/service/user-fs.ts),
+      // for the packaged app, which cannot run `-e`. Started by the service as root; drops to the user.
+      requireRoot();
+      runUserFsHelper(ctx.args.slice(1));
+      return new Promise<number>(() => undefined);
     case 'install':
     case 'uninstall':
     case 'status':

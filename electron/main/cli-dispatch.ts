@@ -3,7 +3,9 @@
 // Pure: decides from argv alone.
 import { oneShotCommands } from '../cli/main.js';
 
-const commands: ReadonlySet<string> = new Set(oneShotCommands);
+// `service …` too: the packaged app is what systemd, rc.d and WinSW start (`cofre service run`),
+// since its runAsNode fuse is off; the service's main process opens no window.
+const commands: ReadonlySet<string> = new Set([...oneShotCommands, 'service']);
 
 /**
  * The CLI arguments in `argv` (process.argv of the Electron main process), or null for a normal
@@ -16,7 +18,7 @@ export function cliArgsFrom(argv: readonly string[], packaged: boolean): string[
 }
 
 /** Switches Chromium or Electron may add to argv; never CLI input. */
-const chromiumSwitch = /^--(user-data-dir|no-sandbox|enable-logging|inspect|remote-debugging-port)(=|$)/;
+const chromiumSwitch = /^--(user-data-dir|no-sandbox|ozone-platform|enable-logging|inspect|remote-debugging-port)(=|$)/;
 
 /** CLI options whose value is the next argument (see electron/cli/main.ts). */
 const valueOptions: ReadonlySet<string> = new Set(['--config', '--policy', '--data-dir', '--restic', '--lang', '--plan', '--snapshot', '--limit', '--to', '--conflict', '--port', '--static']);

@@ -4,9 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pipeSddl, rcdScript, systemdUnit, tokenFolderAcl, winswXml, windowsServiceCommands } from './units.js';
+import { pipeSddl, rcdScript, serviceCommandFor, systemdUnit, tokenFolderAcl, winswXml, windowsServiceCommand, windowsServiceCommands } from './units.js';
 
-const command = { executable: process.execPath, script: '/opt/Cofre Backup/bin/cofre.mjs', socketPath: '/run/cofre/agent.sock' };
+const command = { executable: process.execPath, leadingArgs: ['/opt/Cofre Backup/bin/cofre.mjs'], socketPath: '/run/cofre/agent.sock' };
+const packaged = serviceCommandFor({ execPath: '/opt/Cofre/cofre', electron: true, script: 'unused', platform: 'linux' }, '/run/cofre/agent.sock');
 const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((path) => existsSync(path));
 
 describe('systemd unit', () => {
@@ -17,7 +18,13 @@ describe('systemd unit', () => {
     expect(unit).toMatch(/^Restart=on-failure$/m);
     expect(unit).toMatch(/^WantedBy=multi-user\.target$/m);
     expect(unit).not.toContain('ELECTRON_RUN_AS_NODE');
-    expect(systemdUnit({ ...command, electron: true })).toMatch(/^Environment=ELECTRON_RUN_AS_NODE=1$/m);
+  });
+
+  it('starts the packaged app as itself (its runAsNode fuse is off), without the renderer sandbox it never uses', () => {
+    expect(systemdUnit(packaged)).toMatch(/^ExecStart=\/opt\/Cofre\/cofre --no-sandbox service run --socket \/run\/cofre\/agent\.sock$/m);
+    expect(systemdUnit(packaged)).not.toContain('ELECTRON_RUN_AS_NODE');
+    // Unpackaged Electron (development) needs its app folder first.
+    expect(serviceCommandFor({ execPath: '/usr/bin/electron', electron: true, appPath: '/src/cofre', script: 'x', platform: 'linux' }, '/s').leadingArgs).toEqual(['/src/cofre', '--no-sandbox']);
   });
 
   it('is hardened but may still read every file, write homes and /etc/cofre, and chown restores', () => {
@@ -34,7 +41,7 @@ describe('systemd unit', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cofre-unit-'));
     try {
       const file = join(dir, 'cofre.service');
-      await writeFile(file, systemdUnit({ ...command, script: join(import.meta.dirname, 'units.ts') }));
+      await writeFile(file, systemdUnit({ ...command, leadingArgs: [join(import.meta.dirname, 'units.ts')] }));
       const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
         execFile(analyze!, ['verify', file], (error, _stdout, stderr) => resolve({ code: error ? 1 : 0, stderr }));
       });
@@ -62,14 +69,15 @@ describe('FreeBSD rc.d script', () => {
 });
 
 describe('Windows service (WinSW, SCM, ACLs)', () => {
-  it('runs the Electron binary in node mode as LocalSystem, restarting on failure', () => {
-    const xml = winswXml({ executable: 'C:\\Program Files\\Cofre\\Cofre.exe', script: 'C:\\Program Files\\Cofre\\resources\\cli\\cofre.mjs', socketPath: '\\\\.\\pipe\\cofre-agent', logDir: 'C:\\ProgramData\\Cofre\\logs' });
-    expect(xml).toContain('<executable>C:\\Program Files\\Cofre\\Cofre.exe</executable>');
-    expect(xml).toContain('<arguments>"C:\\Program Files\\Cofre\\resources\\cli\\cofre.mjs" service run --socket "\\\\.\\pipe\\cofre-agent"</arguments>');
-    expect(xml).toContain('<env name="ELECTRON_RUN_AS_NODE" value="1" />');
+  it('runs cofre.exe itself (beside the wrapper) with `service run` as LocalSystem, restarting on failure', () => {
+    const xml = winswXml({ ...windowsServiceCommand('\\\\.\\pipe\\cofre-agent'), logDir: 'C:\\ProgramData\\Cofre\\logs' });
+    expect(xml).toContain('<executable>%BASE%\\cofre.exe</executable>');
+    expect(xml).toContain('<arguments>service run --socket "\\\\.\\pipe\\cofre-agent"</arguments>');
+    // The packaged app ignores ELECTRON_RUN_AS_NODE (fuse off): it must not be relied on.
+    expect(xml).not.toContain('ELECTRON_RUN_AS_NODE');
     expect(xml).toContain('<username>LocalSystem</username>');
     expect(xml).toContain('<onfailure action="restart" delay="10 sec" />');
-    expect(winswXml({ ...command, script: 'a&b<c>', logDir: 'x' })).toContain('a&amp;b&lt;c&gt;');
+    expect(winswXml({ ...command, leadingArgs: ['a&b<c>'], logDir: 'x' })).toContain('"a&amp;b&lt;c&gt;" service run');
   });
 
   it('gives the MSI an install and an uninstall command list', () => {

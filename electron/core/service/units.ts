@@ -4,13 +4,43 @@
 import { CofreError } from '../errors.js';
 
 export interface ServiceCommand {
-  /** The program the service manager starts: node, or the Electron binary in node mode. */
+  /** The program the service manager starts: node, or the Cofre (Electron) binary itself. */
   executable: string;
-  /** Its arguments before `service run` (the CLI script). */
-  script: string;
-  /** True for the Electron binary: it then needs ELECTRON_RUN_AS_NODE=1. */
-  electron?: boolean;
+  /** What comes before `service run`: see `serviceCommandFor`. */
+  leadingArgs: string[];
   socketPath: string;
+}
+
+export interface ServiceRuntime {
+  execPath: string;
+  /** True inside the Cofre (Electron) binary. */
+  electron: boolean;
+  /** The app folder, when Electron runs an unpackaged app (development). */
+  appPath?: string;
+  /** The CLI script, for node. */
+  script: string;
+  platform: NodeJS.Platform;
+}
+
+/**
+ * How a service manager starts this installation. Under node: `node <cli script> service run`.
+ * The packaged app has no node and its runAsNode fuse is off (ELECTRON_RUN_AS_NODE is ignored),
+ * so it is started as itself with `service run`, which its main process hands to the CLI
+ * (electron/main/cli-dispatch.ts) without opening any window. On Linux and FreeBSD Chromium
+ * refuses to start as root unless told --no-sandbox; the sandbox guards renderers, and the
+ * service process never creates one.
+ */
+export function serviceCommandFor(runtime: ServiceRuntime, socketPath: string): ServiceCommand {
+  if (!runtime.electron) return { executable: runtime.execPath, leadingArgs: [runtime.script], socketPath };
+  return { executable: runtime.execPath, leadingArgs: [...(runtime.appPath ? [runtime.appPath] : []), ...(runtime.platform === 'win32' ? [] : ['--no-sandbox'])], socketPath };
+}
+
+/**
+ * The Windows service as the MSI installs it: WinSW (cofre-service.exe) sits beside cofre.exe,
+ * and %BASE% is WinSW's own folder, so the XML holds wherever IT installed Cofre.
+ */
+export function windowsServiceCommand(socketPath: string): ServiceCommand {
+  return serviceCommandFor({ execPath: '%BASE%\\cofre.exe', electron: true, script: '', platform: 'win32' }, socketPath);
 }
 
 export const systemdUnitName = 'cofre.service';
@@ -34,7 +64,7 @@ function shellWord(word: string): string {
  * kernel and clock untouchable, private /tmp.
  */
 export function systemdUnit(command: ServiceCommand): string {
-  const exec = [command.executable, command.script, 'service', 'run', '--socket', command.socketPath].map(systemdWord).join(' ');
+  const exec = [command.executable, ...command.leadingArgs, 'service', 'run', '--socket', command.socketPath].map(systemdWord).join(' ');
   return `# Written by "cofre service install"; "cofre service uninstall" removes it.
 [Unit]
 Description=Cofre backup agent for every user of this computer
@@ -44,7 +74,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 ExecStart=${exec}
-${command.electron ? 'Environment=ELECTRON_RUN_AS_NODE=1\n' : ''}Restart=on-failure
+Restart=on-failure
 RestartSec=10
 TimeoutStopSec=60
 KillMode=mixed
@@ -84,7 +114,7 @@ WantedBy=multi-user.target
 
 /** FreeBSD: daemon(8) supervises and restarts it, like the guides' Backrest script. */
 export function rcdScript(command: ServiceCommand): string {
-  const args = [command.script, 'service', 'run', '--socket', '${cofre_socket}'].map((w) => (w === '${cofre_socket}' ? w : shellWord(w))).join(' ');
+  const args = [...command.leadingArgs, 'service', 'run', '--socket', '${cofre_socket}'].map((w) => (w === '${cofre_socket}' ? w : shellWord(w))).join(' ');
   return `#!/bin/sh
 # Written by "cofre service unit rc.d". Enable with: sysrc cofre_enable=YES && service cofre start
 #
@@ -122,9 +152,10 @@ function xml(text: string): string {
 }
 
 /**
- * Windows: WinSW (a maintained, single-file SCM wrapper, MIT) runs the Electron binary in node
- * mode as LocalSystem, so no separate Node is shipped. The MSI places it as cofre-service.exe with
- * this XML beside it and runs `cofre-service.exe install` when SERVICEMODE=1.
+ * Windows: WinSW (a maintained, single-file SCM wrapper, MIT) runs Cofre.exe itself with
+ * `service run` as LocalSystem, so no separate Node is shipped and the runAsNode fuse stays off.
+ * IT places it as cofre-service.exe with this XML beside it (docs/deploy.md) and runs
+ * `cofre-service.exe install`.
  */
 export function winswXml(command: ServiceCommand & { logDir: string }): string {
   return `<service>
@@ -132,8 +163,7 @@ export function winswXml(command: ServiceCommand & { logDir: string }): string {
   <name>Cofre</name>
   <description>Cofre backup agent for every user of this computer</description>
   <executable>${xml(command.executable)}</executable>
-  <arguments>"${xml(command.script)}" service run --socket "${xml(command.socketPath)}"</arguments>
-  <env name="ELECTRON_RUN_AS_NODE" value="1" />
+  <arguments>${command.leadingArgs.map((arg) => `"${xml(arg)}" `).join('')}service run --socket "${xml(command.socketPath)}"</arguments>
   <serviceaccount>
     <username>LocalSystem</username>
   </serviceaccount>

@@ -1,7 +1,7 @@
 // The moves of a service restore are made by a child running as the requesting user: what the
 // kernel lets that user do, nothing more, however a folder is swapped between check and move.
 // Needs root (it creates a real OS user and group); skipped, and says so, otherwise.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeRestored, type PlaceFs } from '../restore/place.js';
 import { openJournals, PlacementJournal, readJournals } from '../restore/placement-journal.js';
 import { recoverInterruptedPlacements } from '../restore/placement-recovery.js';
-import { UserFs, userFsFor, type FsUser } from './user-fs.js';
+import { helperCommand, UserFs, userFsFor, type FsUser } from './user-fs.js';
 
 const isRoot = process.getuid?.() === 0;
 const canAddUsers = existsSync('/usr/sbin/useradd') && existsSync('/usr/sbin/groupadd');
@@ -163,5 +163,34 @@ describe.skipIf(skipReason !== null)('changes made as the user of the restore', 
     const error = await fs.mkdir(join(home, 'Depois')).then(() => null, (e: unknown) => e);
     expect((error as Error).message).toMatch(/restore helper .* ended/);
     await fs.close();
+  });
+});
+
+describe('how the helper is started', () => {
+  const who = { username: 'ana', uid: 1001, gid: 1002 };
+
+  it('is `node -e` under node, and the Cofre binary itself (runAsNode fuse off) when packaged', () => {
+    const node = helperCommand(who, { execPath: '/usr/bin/node', electron: false, platform: 'linux' });
+    expect(node.command).toBe('/usr/bin/node');
+    expect(node.args[0]).toBe('-e');
+    expect(node.args.slice(2)).toEqual(['ana', '1001', '1002']);
+    expect(helperCommand(who, { execPath: '/opt/Cofre/cofre', electron: true, platform: 'linux' }))
+      .toEqual({ command: '/opt/Cofre/cofre', args: ['--no-sandbox', '--ozone-platform=headless', 'service', 'user-fs-helper', 'ana', '1001', '1002'] });
+  });
+
+  it.skipIf(skipReason !== null)('`cofre service user-fs-helper` (what the packaged app runs) drops to the user like `node -e`', () => {
+    const out = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', '..', 'bin', 'cofre.mjs'), 'service', 'user-fs-helper', 'nobody', '65534', '65534'], {
+      input: `${JSON.stringify({ id: 1, op: 'mkdir', a: '/proc/cofre-not-here' })}\n`,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const lines = out.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ ready: true, uid: 65534, gid: 65534 });
+    expect(lines[1]).toMatchObject({ id: 1, ok: false });
+    expect(out.status).toBe(0);
+  });
+
+  it.skipIf(isRoot)('is refused to anyone but root', async () => {
+    await expect(UserFs.open(who)).rejects.toMatchObject({ code: 'service.restore.asUserFailed' });
   });
 });

@@ -5,6 +5,7 @@
 // guard, not the timing. One child per restore; requests go one at a time, in journal order.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, rename, rmdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { CofreError } from '../errors.js';
 
@@ -26,15 +27,18 @@ type Request = { id: number; op: 'rename' | 'mkdir' | 'rmdir'; a: string; b?: st
 type Reply = { id: number; ok: true } | { id: number; ok: false; code?: string; message: string } | { ready: true; uid: number; gid: number; groups: number[] };
 
 /**
- * The child, as plain JavaScript so any node (or Electron in node mode) runs it without the app's
- * files: it is started as root only to take the user's groups (initgroups, so shared department
- * folders stay writable) before it drops to the user's uid for good, then says who it is.
+ * The child, as plain JavaScript so any node runs it without the app's files (`node -e`), and the
+ * packaged app runs the very same text (`cofre service user-fs-helper`, see runUserFsHelper): its
+ * runAsNode fuse is off, so `-e` is not available there. It is started as root only to take the
+ * user's groups (initgroups, so shared department folders stay writable) before it drops to the
+ * user's uid for good, checks it cannot get root back, then says who it is.
+ * Free variables: `require`, `argv` = [username, uid, gid].
  */
-const childSource = String.raw`
+const childBody = String.raw`
 'use strict';
 const fs = require('node:fs');
 const readline = require('node:readline');
-const [name, uid, gid] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+const [name, uid, gid] = [argv[0], Number(argv[1]), Number(argv[2])];
 process.initgroups(name, gid);
 process.setgid(gid);
 process.setuid(uid);
@@ -44,7 +48,8 @@ if (regained || process.getuid() !== uid || process.geteuid() !== uid || process
 process.umask(0o022);
 const send = (reply) => process.stdout.write(JSON.stringify(reply) + '\n');
 send({ ready: true, uid: process.getuid(), gid: process.getgid(), groups: process.getgroups() });
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
+const lines = readline.createInterface({ input: process.stdin });
+lines.on('line', (line) => {
   let request;
   try { request = JSON.parse(line); } catch { return; }
   try {
@@ -57,7 +62,26 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     send({ id: request.id, ok: false, code: error.code, message: String(error.message) });
   }
 });
+// The service closed the pipe: done (an Electron main process would not end on its own).
+lines.on('close', () => process.exit(0));
 `;
+
+/** Runs the child's loop in this process (the packaged app's `service user-fs-helper`). */
+export function runUserFsHelper(argv: readonly string[]): void {
+  if (argv.length !== 3 || !/^\d+$/.test(argv[1] ?? '') || !/^\d+$/.test(argv[2] ?? '')) throw new Error('usage: service user-fs-helper <user> <uid> <gid>');
+  // The same fixed text `node -e` runs; the user's name and ids are data, never code.
+  new Function('require', 'argv', childBody)(createRequire(import.meta.url), argv);
+}
+
+/** How to start the child: `node -e`, or the Cofre binary itself when it is Electron. */
+export function helperCommand(user: FsUser, runtime: { execPath: string; electron: boolean; appPath?: string; platform: NodeJS.Platform }): { command: string; args: string[] } {
+  const who = [user.username, String(user.uid), String(user.gid)];
+  if (!runtime.electron) return { command: runtime.execPath, args: ['-e', `const argv = process.argv.slice(1);${childBody}`, ...who] };
+  return {
+    command: runtime.execPath,
+    args: [...(runtime.appPath ? [runtime.appPath] : []), '--no-sandbox', ...(runtime.platform === 'linux' ? ['--ozone-platform=headless'] : []), 'service', 'user-fs-helper', ...who],
+  };
+}
 
 export class UserFs implements UserFsOps {
   private nextId = 1;
@@ -72,10 +96,16 @@ export class UserFs implements UserFsOps {
    */
   static async open(owner: FsUser, options: { executable?: string } = {}): Promise<UserFs> {
     if (process.getuid?.() !== 0) throw new CofreError('service.restore.asUserFailed', { detail: 'the service is not root' });
-    const child = spawn(options.executable ?? process.execPath, ['-e', childSource, owner.username, String(owner.uid), String(owner.gid)], {
+    const helper = helperCommand(owner, {
+      execPath: options.executable ?? process.execPath,
+      electron: options.executable === undefined && Boolean(process.versions.electron),
+      ...(process.defaultApp && process.argv[1] ? { appPath: process.argv[1] } : {}),
+      platform: process.platform,
+    });
+    const child = spawn(helper.command, helper.args, {
       cwd: '/',
       // Nothing of the service's environment (NODE_OPTIONS, tokens) reaches the user's process.
-      env: { ELECTRON_RUN_AS_NODE: '1', PATH: '/usr/bin:/bin' },
+      env: { PATH: '/usr/bin:/bin' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const fsOfUser = new UserFs(child);
