@@ -77,11 +77,11 @@ export function StatusView() {
         {status?.plans.map((plan) => <PlanCard key={plan.planId} plan={plan} now={now} />)}
       </div>
 
-      {appInfo.branding.organization || appInfo.branding.supportContact ? (
-        <footer className="support">
-          {appInfo.branding.supportContact ? <p>{t('ui.status.support', { contact: appInfo.branding.supportContact })}</p> : null}
-        </footer>
-      ) : null}
+      <footer className="support">
+        {appInfo.branding.supportContact ? <p>{t('ui.status.support', { contact: appInfo.branding.supportContact })}</p> : null}
+        {/* Issue 13: whether the machine's service or this session's own agent keeps the backups. */}
+        <p className="agent-mode">{t(`ui.agentMode.status.${appInfo.agentMode}`)}</p>
+      </footer>
     </div>
   );
 }
