@@ -14,7 +14,7 @@ import { spawnServer, type ServerProcess } from '../fixtures/process.js';
 
 const canRunService = process.platform === 'linux' && process.getuid?.() === 0;
 
-async function agentModeVia(agent: DesktopAgent): Promise<string> {
+async function agentModeVia(agent: DesktopAgent): Promise<string | undefined> {
   const info = await agent.call('getAppInfo', {}, agent.createSession());
   if (!info.ok) throw new Error(info.error.message);
   return info.value.agentMode;
