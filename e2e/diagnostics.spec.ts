@@ -22,6 +22,8 @@ test('the technician copies a diagnostics bundle for support with no secret in i
   await expect(page.getByRole('heading', { name: 'restic' })).toBeVisible();
   await expect(page.getByText(/^0\.18\./)).toBeVisible();
   await expect(page.getByText('Sem política da máquina: tudo é escolhido aqui.')).toBeVisible();
+  // Which agent answers (issue 13): here `cofre serve`.
+  await expect(page.locator('.diag-agent')).toHaveText(/^Agente\s*cofre serve \(sem janela, pelo navegador\)$/);
   await expect(page.getByText(cofre.dataDir, { exact: false }).first()).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Log recente (sem senhas)' })).toBeVisible();
   await page.screenshot({ path: screenshotPath('diagnostics-desktop'), fullPage: true });
@@ -29,6 +31,7 @@ test('the technician copies a diagnostics bundle for support with no secret in i
   await page.getByText('Texto para o suporte').click();
   const bundle = await page.getByRole('textbox', { name: 'Texto para o suporte' }).inputValue();
   expect(bundle).toContain('restic: 0.18');
+  expect(bundle).toContain('agent: serve');
   expect(bundle).toContain('log:');
   expect(bundle.split('\n').length).toBeGreaterThan(10);
   for (const secret of [cofre.repoPassword, cofre.restPassword, typed]) expect(bundle).not.toContain(secret);

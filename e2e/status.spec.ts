@@ -206,6 +206,33 @@ test.describe('a broken machine policy', () => {
   });
 });
 
+// Issue 13: the window says which Cofre keeps the backups. Here it is `cofre serve`, so the quiet
+// line under the plans names the windowless mode, never the machine's service.
+test('the status screen says quietly that this Cofre runs windowless in the browser, at desktop and at tray size, in both languages', async ({ page, cofre }) => {
+  await asTechnician(cofre);
+  await cofre.api('importBackrest', { content: cofre.backrestConfig({ autoInitialize: false }) });
+  expect((await cofre.api<{ agentMode: string }>('getAppInfo', {})).agentMode).toBe('serve');
+
+  await page.goto(cofre.url);
+  await expect(page.getByRole('article', { name: 'Documentos' })).toBeVisible();
+  const line = page.locator('footer.support').getByText('Cofre no modo sem janela (aberto no navegador)', { exact: true });
+  await expect(line).toBeVisible();
+  await expect(page.getByText(/serviço Cofre deste computador|sessão de usuário/)).toHaveCount(0);
+  await page.screenshot({ path: screenshotPath('status-agent-mode-desktop'), fullPage: true });
+
+  await page.setViewportSize({ width: 360, height: 520 });
+  await line.scrollIntoViewIfNeeded();
+  await expect(line).toBeInViewport({ ratio: 1 });
+  await noHorizontalScroll(page);
+  // What the popover shows once scrolled to the end (a full-page shot would paint the sticky header mid-page).
+  await page.screenshot({ path: screenshotPath('status-agent-mode-360') });
+
+  await cofre.api('setPreferences', { language: 'en' });
+  await page.reload();
+  await expect(page.locator('footer.support').getByText('Cofre in windowless mode (open in the browser)', { exact: true })).toBeVisible();
+  await noHorizontalScroll(page);
+});
+
 for (const size of [{ width: 360, height: 520 }, { width: 380, height: 560 }]) {
   test(`at tray size ${size.width}x${size.height} status and history never scroll sideways; history is a list`, async ({ page, cofre }) => {
     await asTechnician(cofre);

@@ -105,6 +105,7 @@ export async function main(argv: string[], io: Io = defaultIo(), env: NodeJS.Pro
       locale: values.lang && isLocale(values.lang) ? values.lang : undefined,
       logEcho: values.verbose ? (line) => io.err(line) : undefined,
       ...backupRetryFromEnv(env.COFRE_BACKUP_RETRY),
+      runMode: command === 'serve' ? 'serve' : 'in-process',
     });
     const commandLocale = values.lang && isLocale(values.lang) ? values.lang : agent.locale;
     const stop = oneShot.has(command) ? interruptOnSignal(agent, (signal) => io.err(t('signals.interrupted', { signal }, commandLocale))) : null;

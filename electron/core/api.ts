@@ -233,6 +233,9 @@ export const preferencesSchema = z.object({
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 
+export const agentRunModeSchema = z.enum(['in-process', 'serve', 'service']);
+export type AgentRunMode = z.infer<typeof agentRunModeSchema>;
+
 export const appInfoSchema = z.object({
   version: z.string(),
   resticVersion: z.string().nullable(),
@@ -255,6 +258,12 @@ export const appInfoSchema = z.object({
   configProblem: errorPayloadSchema.nullable(),
   /** The data dir needed repair at start (e.g. a damaged history moved aside): tell the user once. */
   dataProblem: errorPayloadSchema.nullable().optional(),
+  /**
+   * Which agent answers (issue 13): the machine's service, `cofre serve`, or one inside this user's app.
+   * Optional because a service started before an upgrade may not send it: the tray must still work
+   * (its answers are parsed with this schema), and the window then says nothing rather than guess.
+   */
+  agentMode: agentRunModeSchema.optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -140,7 +140,7 @@ export class Agent implements ApiHost {
     this.handlers = {
       ...appHandlers({
         version: options.version ?? '0.1.0', identity, policy, engines, settings, preferences: this.preferences, sessions: this.sessions,
-        attempts, log, isTechnician, dataProblem: () => this.dataProblem(),
+        attempts, log, isTechnician, dataProblem: () => this.dataProblem(), runMode: options.runMode ?? 'in-process',
       }),
       ...jobsHandlers({
         status: this.status, policy, settings, queue, labels, statusChanged,

@@ -1,6 +1,6 @@
 // Handlers of the contract's "app & session" section: what the app is and may do here, the
 // user's preferences, and the technician login.
-import type { SessionRef } from '../api.js';
+import type { AgentRunMode, SessionRef } from '../api.js';
 import type { ErrorPayload } from '../errors.js';
 import { CofreError } from '../errors.js';
 import { defaultEnrollmentRetention, enrollmentPaths } from '../policy/enrollment.js';
@@ -21,6 +21,8 @@ export interface AppHandlerDeps {
   isTechnician(session: SessionRef): boolean;
   /** The data dir needed repair at start (a damaged history moved aside); shown to the user. */
   dataProblem(): ErrorPayload | null;
+  /** How this agent runs, so the UI can say which agent it talks to. */
+  runMode: AgentRunMode;
 }
 
 export function appHandlers(deps: AppHandlerDeps): Pick<Handlers, 'getAppInfo' | 'setPreferences' | 'technicianLogin' | 'technicianLogout'> {
@@ -55,6 +57,7 @@ export function appHandlers(deps: AppHandlerDeps): Pick<Handlers, 'getAppInfo' |
         preferences: deps.preferences.get(),
         configProblem: deps.settings.problem() ?? policy.problem,
         dataProblem: deps.dataProblem(),
+        agentMode: deps.runMode,
       };
     },
 

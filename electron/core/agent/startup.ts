@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname as osHostname, homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { AgentRunMode } from '../api.js';
 import { ConfigStore } from '../config/store.js';
 import { toErrorPayload, type ErrorPayload } from '../errors.js';
 import { checkHistoryFile, historyFileName, prepareDataDir } from '../history/data-dir.js';
@@ -14,8 +15,8 @@ import { PolicyState } from './policy-state.js';
 import type { Identity } from './ports.js';
 import { loadPreferences } from './preferences.js';
 
-/** in-process: inside one user's tray or CLI; serve: `cofre serve`; service: once per machine. */
-export type AgentRunMode = 'in-process' | 'serve' | 'service';
+/** in-process: inside one user's tray or CLI; serve: `cofre serve`; service: once per machine (the contract's agentMode). */
+export type { AgentRunMode } from '../api.js';
 
 export interface AgentOptions {
   configPath: string;

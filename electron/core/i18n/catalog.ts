@@ -19,10 +19,11 @@ import { fleetMessages } from './messages/fleet.js';
 import { hardeningMessages } from './messages/hardening.js';
 import { serviceMessages } from './messages/service.js';
 import { fleetUiMessages } from './messages/fleet-ui.js';
+import { agentModeMessages } from './messages/agent-mode.js';
 
 const domains = [commonMessages, resticMessages, configMessages, agentMessages, restoreMessages, cliMessages, serverMessages, uiMessages, desktopMessages,
   scheduleMessages, historyMessages, hooksMessages, jobsMessages, policyMessages, importMessages, fleetMessages, hardeningMessages, serviceMessages,
-  fleetUiMessages] as const;
+  fleetUiMessages, agentModeMessages] as const;
 
 type Domain = (typeof domains)[number];
 type KeysOf<D> = D extends { en: infer E } ? keyof E : never;

@@ -3,14 +3,15 @@
 // the configuration's problems, and the recent log. "Copiar para o suporte" puts all of it in one
 // text; the agent has already redacted every line, and the bundle holds no config secrets at all.
 import { useEffect, useState } from 'react';
-import type { SupportDiagnostics } from '../../../electron/core/api.js';
+import type { AgentRunMode, SupportDiagnostics } from '../../../electron/core/api.js';
 import { t, type MessageKey } from '../../../electron/core/i18n/index.js';
 import { ErrorNotice, Spinner, plural, useAction } from '../components/common.js';
-import { useClient } from '../state/store.js';
+import { useClient, useStore } from '../state/store.js';
 
-export function supportBundle(d: SupportDiagnostics): string {
+export function supportBundle(d: SupportDiagnostics, agentMode?: AgentRunMode): string {
   const lines = [
     `Cofre ${d.appVersion} · ${d.platform} · ${d.hostname}`,
+    ...(agentMode ? [`agent: ${agentMode}`] : []),
     `restic: ${d.restic.version ?? '-'} (${d.restic.binary ?? '-'})${d.restic.problem ? ` · ${d.restic.problem}` : ''}`,
     `restic capabilities: ${d.restic.capabilities.join(', ') || '-'}`,
     ...d.paths.map((p) => `${p.name}: ${p.path}`),
@@ -27,6 +28,7 @@ export function supportBundle(d: SupportDiagnostics): string {
 
 export function DiagnosticsPanel() {
   const client = useClient();
+  const agentMode = useStore((s) => s.appInfo?.agentMode);
   const [data, setData] = useState<SupportDiagnostics | null>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const load = useAction(async () => {
@@ -38,7 +40,7 @@ export function DiagnosticsPanel() {
 
   if (load.error && !data) return <ErrorNotice error={load.error} onRetry={() => void load.run()} />;
   if (!data) return <Spinner label={t('ui.common.loading')} />;
-  const bundle = supportBundle(data);
+  const bundle = supportBundle(data, agentMode);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(bundle);
@@ -55,6 +57,12 @@ export function DiagnosticsPanel() {
         <button type="button" className="btn btn-ghost" disabled={load.busy} onClick={() => void load.run()}>{t('ui.diag.refresh')}</button>
         {copied ? <span role="status" className="small">{t(copied === 'yes' ? 'ui.diag.copied' : 'ui.diag.copyFailed')}</span> : null}
       </div>
+
+      {agentMode ? (
+        <dl className="diag-agent">
+          <dt>{t('ui.agentMode.diag.label')}</dt><dd>{t(`ui.agentMode.diag.${agentMode}`)}</dd>
+        </dl>
+      ) : null}
 
       <section aria-labelledby="diag-restic">
         <h2 id="diag-restic" className="card-title">{t('ui.diag.restic')}</h2>

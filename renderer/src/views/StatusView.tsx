@@ -77,9 +77,11 @@ export function StatusView() {
         {status?.plans.map((plan) => <PlanCard key={plan.planId} plan={plan} now={now} />)}
       </div>
 
-      {appInfo.branding.organization || appInfo.branding.supportContact ? (
+      {appInfo.branding.supportContact || appInfo.agentMode ? (
         <footer className="support">
           {appInfo.branding.supportContact ? <p>{t('ui.status.support', { contact: appInfo.branding.supportContact })}</p> : null}
+          {/* Issue 13: whether the machine's service or this session's own agent keeps the backups. */}
+          {appInfo.agentMode ? <p className="agent-mode">{t(`ui.agentMode.status.${appInfo.agentMode}`)}</p> : null}
         </footer>
       ) : null}
     </div>
