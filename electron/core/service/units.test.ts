@@ -21,10 +21,10 @@ describe('systemd unit', () => {
   });
 
   it('starts the packaged app as itself (its runAsNode fuse is off), without the renderer sandbox it never uses', () => {
-    expect(systemdUnit(packaged)).toMatch(/^ExecStart=\/opt\/Cofre\/cofre --no-sandbox service run --socket \/run\/cofre\/agent\.sock$/m);
+    expect(systemdUnit(packaged)).toMatch(/^ExecStart=\/opt\/Cofre\/cofre --no-sandbox --ozone-platform=headless service run --socket \/run\/cofre\/agent\.sock$/m);
     expect(systemdUnit(packaged)).not.toContain('ELECTRON_RUN_AS_NODE');
     // Unpackaged Electron (development) needs its app folder first.
-    expect(serviceCommandFor({ execPath: '/usr/bin/electron', electron: true, appPath: '/src/cofre', script: 'x', platform: 'linux' }, '/s').leadingArgs).toEqual(['/src/cofre', '--no-sandbox']);
+    expect(serviceCommandFor({ execPath: '/usr/bin/electron', electron: true, appPath: '/src/cofre', script: 'x', platform: 'linux' }, '/s').leadingArgs).toEqual(['/src/cofre', '--no-sandbox', '--ozone-platform=headless']);
   });
 
   it('is hardened but may still read every file, write homes and /etc/cofre, and chown restores', () => {

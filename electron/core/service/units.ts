@@ -32,7 +32,10 @@ export interface ServiceRuntime {
  */
 export function serviceCommandFor(runtime: ServiceRuntime, socketPath: string): ServiceCommand {
   if (!runtime.electron) return { executable: runtime.execPath, leadingArgs: [runtime.script], socketPath };
-  return { executable: runtime.execPath, leadingArgs: [...(runtime.appPath ? [runtime.appPath] : []), ...(runtime.platform === 'win32' ? [] : ['--no-sandbox'])], socketPath };
+  // A server has no display: on Linux, Chromium's headless platform keeps the main process from
+  // looking for an X server it will never use.
+  const chromium = runtime.platform === 'win32' ? [] : runtime.platform === 'linux' ? ['--no-sandbox', '--ozone-platform=headless'] : ['--no-sandbox'];
+  return { executable: runtime.execPath, leadingArgs: [...(runtime.appPath ? [runtime.appPath] : []), ...chromium], socketPath };
 }
 
 /**
