@@ -66,6 +66,20 @@ describe('FreeBSD rc.d script', () => {
     expect(script).toContain(`command_args="-f -r -R 10 -P \${pidfile} -o \${cofre_logfile} ${process.execPath} '/opt/Cofre Backup/bin/cofre.mjs' service run --socket \${cofre_socket}"`);
     expect(script.trimEnd().endsWith('run_rc_command "$1"')).toBe(true);
   });
+
+  it('is valid POSIX sh (checked with sh -n, as FreeBSD\'s /bin/sh would parse it)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cofre-rcd-'));
+    try {
+      const file = join(dir, 'cofre');
+      await writeFile(file, script);
+      const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile('sh', ['-n', file], (error, _stdout, stderr) => resolve({ code: error ? 1 : 0, stderr }));
+      });
+      expect(result).toEqual({ code: 0, stderr: '' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('Windows service (WinSW, SCM, ACLs)', () => {
