@@ -121,7 +121,10 @@ function systemctl(args: string[]): Promise<{ code: number; output: string }> {
 
 async function mustSystemctl(args: string[]): Promise<void> {
   const result = await systemctl(args);
-  if (result.code !== 0) throw new CofreError('service.controlFailed', { params: { command: `systemctl ${args.join(' ')}`, detail: result.output.slice(0, 500) } });
+  if (result.code === 0) return;
+  // sd_booted(): without this folder systemd is not the init system (a container, another init).
+  if (!existsSync('/run/systemd/system')) throw new CofreError('service.noSystemd', { params: { command: `systemctl ${args.join(' ')}` }, detail: result.output.slice(0, 500) });
+  throw new CofreError('service.controlFailed', { params: { command: `systemctl ${args.join(' ')}`, detail: result.output.slice(0, 500) } });
 }
 
 async function systemd(ctx: ServiceCliContext, sub: 'install' | 'uninstall' | 'status' | 'start' | 'stop', socketPath: string): Promise<number> {
