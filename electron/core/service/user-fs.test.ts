@@ -66,6 +66,28 @@ describe.skipIf(skipReason !== null)('changes made as the user of the restore', 
     }
   });
 
+  it('compares contents as the user: a file the user may not read never counts as the same', async () => {
+    const mine = join(home, 'igual.txt');
+    await writeFile(mine, 'conteudo');
+    await chown(mine, user.uid, user.gid);
+    const twin = join(home, 'gemeo.txt');
+    await writeFile(twin, 'conteudo');
+    await chown(twin, user.uid, user.gid);
+    const secret = join(rootOnly, 'segredo.txt');
+    await writeFile(secret, 'conteudo', { mode: 0o600 });
+    const fs = await UserFs.open(user);
+    try {
+      expect(await fs.sameContent(mine, twin)).toBe(true);
+      await writeFile(twin, 'conteudX');
+      expect(await fs.sameContent(mine, twin)).toBe(false);
+      // Same bytes, but root's 0600 file: as the user it cannot be read, so it is not "the same".
+      expect(await fs.sameContent(mine, secret)).toBe(false);
+    } finally {
+      await fs.close();
+      await rm(secret);
+    }
+  });
+
   it("keeps the user's groups, so a department folder shared through a group stays writable", async () => {
     const dept = join(dir, 'departamento');
     await mkdir(dept, { mode: 0o770 });

@@ -21,10 +21,12 @@ export interface UserFsOps {
   rename(from: string, to: string): Promise<void>;
   mkdir(path: string): Promise<void>;
   rmdir(path: string): Promise<void>;
+  /** Same bytes (or the same link target)? false when the user could not read either one. Absent: the caller reads itself. */
+  sameContent?(a: string, b: string): Promise<boolean>;
 }
 
-type Request = { id: number; op: 'rename' | 'mkdir' | 'rmdir'; a: string; b?: string };
-type Reply = { id: number; ok: true } | { id: number; ok: false; code?: string; message: string } | { ready: true; uid: number; gid: number; groups: number[] };
+type Request = { id: number; op: 'rename' | 'mkdir' | 'rmdir' | 'same'; a: string; b?: string };
+type Reply = { id: number; ok: true; same?: boolean } | { id: number; ok: false; code?: string; message: string } | { ready: true; uid: number; gid: number; groups: number[] };
 
 /**
  * The child, as plain JavaScript so any node runs it without the app's files (`node -e`), and the
@@ -47,6 +49,24 @@ try { process.setuid(0); } catch { regained = false; }
 if (regained || process.getuid() !== uid || process.geteuid() !== uid || process.getegid() !== gid) process.exit(70);
 process.umask(0o022);
 const send = (reply) => process.stdout.write(JSON.stringify(reply) + '\n');
+const sameContent = (a, b) => {
+  const [sa, sb] = [fs.lstatSync(a), fs.lstatSync(b)];
+  if (sa.isSymbolicLink() && sb.isSymbolicLink()) return fs.readlinkSync(a) === fs.readlinkSync(b);
+  if (!sa.isFile() || !sb.isFile() || sa.size !== sb.size) return false;
+  const [fa, fb] = [fs.openSync(a, 'r'), fs.openSync(b, 'r')];
+  try {
+    const [ba, bb] = [Buffer.alloc(1 << 16), Buffer.alloc(1 << 16)];
+    for (;;) {
+      const na = fs.readSync(fa, ba, 0, ba.length, null);
+      const nb = fs.readSync(fb, bb, 0, bb.length, null);
+      if (na !== nb || !ba.subarray(0, na).equals(bb.subarray(0, nb))) return false;
+      if (na === 0) return true;
+    }
+  } finally {
+    fs.closeSync(fa);
+    fs.closeSync(fb);
+  }
+};
 send({ ready: true, uid: process.getuid(), gid: process.getgid(), groups: process.getgroups() });
 const lines = readline.createInterface({ input: process.stdin });
 lines.on('line', (line) => {
@@ -56,6 +76,12 @@ lines.on('line', (line) => {
     if (request.op === 'rename') fs.renameSync(request.a, request.b);
     else if (request.op === 'mkdir') fs.mkdirSync(request.a, { mode: 0o755 });
     else if (request.op === 'rmdir') fs.rmdirSync(request.a);
+    else if (request.op === 'same') {
+      let same = false;
+      try { same = sameContent(request.a, request.b); } catch { same = false; }
+      send({ id: request.id, ok: true, same });
+      return;
+    }
     else throw new Error('unknown operation');
     send({ id: request.id, ok: true });
   } catch (error) {
@@ -85,7 +111,7 @@ export function helperCommand(user: FsUser, runtime: { execPath: string; electro
 
 export class UserFs implements UserFsOps {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (same: boolean) => void; reject: (error: Error) => void }>();
   private gone: Error | null = null;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
@@ -132,7 +158,7 @@ export class UserFs implements UserFsOps {
         const waiter = fsOfUser.waiting.get(reply.id);
         if (!waiter) return;
         fsOfUser.waiting.delete(reply.id);
-        if (reply.ok) waiter.resolve();
+        if (reply.ok) waiter.resolve(reply.same === true);
         else waiter.reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}));
       });
       child.once('error', reject);
@@ -154,15 +180,19 @@ export class UserFs implements UserFsOps {
   }
 
   rename(from: string, to: string): Promise<void> {
-    return this.request({ op: 'rename', a: from, b: to });
+    return this.request({ op: 'rename', a: from, b: to }).then(() => undefined);
   }
 
   mkdir(path: string): Promise<void> {
-    return this.request({ op: 'mkdir', a: path });
+    return this.request({ op: 'mkdir', a: path }).then(() => undefined);
   }
 
   rmdir(path: string): Promise<void> {
-    return this.request({ op: 'rmdir', a: path });
+    return this.request({ op: 'rmdir', a: path }).then(() => undefined);
+  }
+
+  sameContent(a: string, b: string): Promise<boolean> {
+    return this.request({ op: 'same', a, b });
   }
 
   /** Ends the child; safe to call twice. */
@@ -175,10 +205,10 @@ export class UserFs implements UserFsOps {
     clearTimeout(timer);
   }
 
-  private request(request: Omit<Request, 'id'>): Promise<void> {
+  private request(request: Omit<Request, 'id'>): Promise<boolean> {
     if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<boolean>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.child.stdin.write(JSON.stringify({ id, ...request }) + '\n');
     });
