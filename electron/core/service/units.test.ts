@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pipeSddl, rcdScript, serviceCommandFor, systemdUnit, tokenFolderAcl, winswXml, windowsServiceCommand, windowsServiceCommands } from './units.js';
+import { pipeSddl, rcdScript, serviceCommandFor, systemdUnit, tokenFolderAcl, winswXml, windowsServiceCommand } from './units.js';
 
 const command = { executable: process.execPath, leadingArgs: ['/opt/Cofre Backup/bin/cofre.mjs'], socketPath: '/run/cofre/agent.sock' };
 const packaged = serviceCommandFor({ execPath: '/opt/Cofre/cofre', electron: true, script: 'unused', platform: 'linux' }, '/run/cofre/agent.sock');
@@ -94,12 +94,6 @@ describe('Windows service (WinSW, SCM, ACLs)', () => {
     expect(winswXml({ ...command, leadingArgs: ['a&b<c>'], logDir: 'x' })).toContain('"a&amp;b&lt;c&gt;" service run');
   });
 
-  it('gives the MSI an install and an uninstall command list', () => {
-    expect(windowsServiceCommands('cofre-service.exe', 'install')).toEqual([
-      ['cofre-service.exe', 'install'], ['sc.exe', 'failure', 'Cofre', 'reset=', '3600', 'actions=', 'restart/10000'], ['cofre-service.exe', 'start'],
-    ]);
-    expect(windowsServiceCommands('cofre-service.exe', 'uninstall')).toEqual([['cofre-service.exe', 'stop'], ['cofre-service.exe', 'uninstall']]);
-  });
 
   it('lets interactive users open the pipe, nobody over the network; token folders are the user\'s and SYSTEM\'s only', () => {
     expect(pipeSddl).toContain('(A;;GRGW;;;IU)');

@@ -184,13 +184,6 @@ export function winswXml(command: ServiceCommand & { logDir: string }): string {
 `;
 }
 
-/** The SCM commands the MSI runs (through the WinSW wrapper), in order. */
-export function windowsServiceCommands(wrapper: string, action: 'install' | 'uninstall'): string[][] {
-  return action === 'install'
-    ? [[wrapper, 'install'], ['sc.exe', 'failure', 'Cofre', 'reset=', '3600', 'actions=', 'restart/10000'], [wrapper, 'start']]
-    : [[wrapper, 'stop'], [wrapper, 'uninstall']];
-}
-
 /**
  * The named pipe's security descriptor: SYSTEM and Administrators full, interactive users
  * read/write (to connect), nobody from the network. Identity is still the per-user token.
