@@ -7,7 +7,8 @@
 //   b. Cofre in-process (no placeAs), as root into a root-owned folder,
 //   c. Cofre as a service user: a temp OS user, destination in a home-like folder of theirs, with
 //      placeAs / beforePlace / stagingParent wired as agent/restore-job.ts does,
-//   d. c again with conflict 'replace' over a changed copy, so every file takes two moves.
+//   d. c again with conflict 'replace' over a changed copy, so every file takes two moves,
+//   e. (diagnostic) b again with 'replace': tells the cost of two moves from the cost of the user's child.
 // Correctness is checked on every run (file count, owners, contents) and a miss fails the bench.
 // Writes bench/results/service-restore.json. Needs root (it creates an OS user): skipped otherwise.
 import { execFileSync } from 'node:child_process';
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
       }
     };
 
-    const samples = { rawMs: [] as number[], inProcess: [] as Phases[], asUser: [] as Phases[], replace: [] as Phases[] };
+    const samples = { rawMs: [] as number[], inProcess: [] as Phases[], asUser: [] as Phases[], replace: [] as Phases[], replaceInProcess: [] as Phases[] };
     for (let run = 0; run < RUNS; run++) {
       // a. the floor
       const rawTarget = join(work, `raw-${run}`);
@@ -189,6 +190,13 @@ async function main(): Promise<void> {
       if (b.report.restored !== expected) fail(`in-process restore placed ${b.report.restored} files, expected ${expected}`);
       await verify('in-process', join(ours, folderName), 0);
       samples.inProcess.push(b);
+
+      // e. (diagnostic) 'replace' in-process over a changed copy: what two moves per file cost without the user's child.
+      for (const rel of tree.files) await appendFile(join(ours, folderName, rel), 'changed\n');
+      const e = await cofreRestore(ours, 'replace', false);
+      if (e.report.replaced !== expected || e.report.restored !== 0) fail(`replace in-process: replaced ${e.report.replaced}, restored ${e.report.restored}, expected ${expected} replaced`);
+      await verify('replace in-process', join(ours, folderName), 0, true);
+      samples.replaceInProcess.push(e);
       await rm(ours, { recursive: true, force: true });
 
       // c. as the service user, into a new folder of their home
@@ -212,7 +220,7 @@ async function main(): Promise<void> {
       samples.replace.push(d);
       await rm(theirs, { recursive: true, force: true });
 
-      log(`run ${run + 1}/${RUNS}: raw ${samples.rawMs.at(-1)!.toFixed(0)} ms, in-process ${b.totalMs.toFixed(0)} ms, as user ${c.totalMs.toFixed(0)} ms, replace as user ${d.totalMs.toFixed(0)} ms`);
+      log(`run ${run + 1}/${RUNS}: raw ${samples.rawMs.at(-1)!.toFixed(0)} ms, in-process ${b.totalMs.toFixed(0)} ms, as user ${c.totalMs.toFixed(0)} ms, replace as user ${d.totalMs.toFixed(0)} ms, replace in-process ${samples.replaceInProcess.at(-1)!.totalMs.toFixed(0)} ms`);
     }
     if ((await readdir(journal.dir).catch(() => [])).length > 0) fail(`placement journals left in ${journal.dir}`);
 
@@ -226,7 +234,11 @@ async function main(): Promise<void> {
     const inProcess = summary(samples.inProcess);
     const asUser = summary(samples.asUser);
     const replace = summary(samples.replace);
-    const ratios = { inProcessOverRaw: inProcess.totalMs / raw, asUserOverRaw: asUser.totalMs / raw, asUserOverInProcess: asUser.totalMs / inProcess.totalMs, replaceOverInProcess: replace.totalMs / inProcess.totalMs };
+    const replaceInProcess = summary(samples.replaceInProcess);
+    const ratios = {
+      inProcessOverRaw: inProcess.totalMs / raw, asUserOverRaw: asUser.totalMs / raw, asUserOverInProcess: asUser.totalMs / inProcess.totalMs,
+      replaceOverInProcess: replace.totalMs / inProcess.totalMs, replaceAsUserOverReplaceInProcess: replace.totalMs / replaceInProcess.totalMs,
+    };
 
     const line = (name: string, s: ReturnType<typeof summary>) =>
       `${name.padEnd(28)} ${s.totalMs.toFixed(0).padStart(8)} ${s.resticMs.toFixed(0).padStart(8)} ${s.giveMs.toFixed(0).padStart(8)} ${s.placeMs.toFixed(0).padStart(8)} ${s.placementFilesPerSecond.toFixed(0).padStart(10)}`;
@@ -237,7 +249,8 @@ async function main(): Promise<void> {
       line('b. in-process (root)', inProcess),
       line('c. as the service user', asUser),
       line('d. c + replace (2 moves)', replace),
-      `b/a ${ratios.inProcessOverRaw.toFixed(3)}  c/a ${ratios.asUserOverRaw.toFixed(3)}  c/b ${ratios.asUserOverInProcess.toFixed(3)}  d/b ${ratios.replaceOverInProcess.toFixed(3)}`,
+      line('e. b + replace (diagnostic)', replaceInProcess),
+      `b/a ${ratios.inProcessOverRaw.toFixed(3)}  c/a ${ratios.asUserOverRaw.toFixed(3)}  c/b ${ratios.asUserOverInProcess.toFixed(3)}  d/b ${ratios.replaceOverInProcess.toFixed(3)}  d/e ${ratios.replaceAsUserOverReplaceInProcess.toFixed(3)}`,
     ].join('\n')}\n`);
 
     const out = join(repoRoot, 'bench', 'results');
@@ -254,8 +267,9 @@ async function main(): Promise<void> {
       inProcess,
       asUser,
       replace,
+      replaceInProcess,
       ratios,
-      samples: { rawMs: samples.rawMs, inProcess: phases(samples.inProcess), asUser: phases(samples.asUser), replace: phases(samples.replace) },
+      samples: { rawMs: samples.rawMs, inProcess: phases(samples.inProcess), asUser: phases(samples.asUser), replace: phases(samples.replace), replaceInProcess: phases(samples.replaceInProcess) },
     }, null, 2)}\n`);
   } finally {
     index?.close();
