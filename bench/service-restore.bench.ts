@@ -50,6 +50,14 @@ interface Phases {
   report: RestoreSelectionReport;
 }
 
+/**
+ * Writes back what the previous step left dirty (a removed or changed tree of thousands of files),
+ * so its write-back is not timed as part of the next run.
+ */
+function settle(): void {
+  execFileSync('sync');
+}
+
 /** Every regular file below `dir`, relative, with `/`. */
 async function filesBelow(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
@@ -130,6 +138,7 @@ async function main(): Promise<void> {
     const folderName = data.slice(data.lastIndexOf('/') + 1);
 
     const cofreRestore = async (destination: string, conflict: ConflictPolicy, asService: boolean): Promise<Phases> => {
+      settle();
       const marks = { start: performance.now(), restored: 0, given: 0 };
       // As restore-job.ts: the user's fs is opened inside the job and closed when it ends.
       const asUser = asService ? await userFsFor(user) : null;
@@ -178,6 +187,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       // a. the floor
       const rawTarget = join(work, `raw-${run}`);
+      settle();
       const rawStart = performance.now();
       await rawRestic(bin, ['restore', snapshot.id, '--target', rawTarget, '--include', data], env, { timeoutMs: 900_000 });
       samples.rawMs.push(performance.now() - rawStart);
