@@ -167,6 +167,25 @@ export function buildRows(figures: FigureLine[], results: Record<string, Record<
       status: 'measured',
     });
   }
+  const service = results['service-restore'];
+  const serviceRatios = service?.ratios as Record<string, number> | undefined;
+  const servicePhase = (key: string) => service?.[key] as { totalMs?: number; placementFilesPerSecond?: number } | undefined;
+  if (!service || !serviceRatios) rows.push({ area: 'Benchmark', figure: 'service restore as the user vs in-process vs raw restic', value: notRun, status: notRun });
+  else {
+    const [asUser, inProcess, replace] = [servicePhase('asUser'), servicePhase('inProcess'), servicePhase('replace')];
+    rows.push({
+      area: 'Benchmark',
+      figure: `service restore of a folder as the user / in-process / raw \`restic restore\` (${fmt(num(service.files))} files, median of ${fmt(num(service.runs))}): ms, c/a, c/b`,
+      value: `${fmt(num(asUser?.totalMs))} / ${fmt(num(inProcess?.totalMs))} / ${fmt(num(service.rawMs))} ms (${ratio(serviceRatios.asUserOverRaw)}, ${ratio(serviceRatios.asUserOverInProcess)})`,
+      status: 'measured',
+    });
+    rows.push({
+      area: 'Benchmark',
+      figure: "service restore as the user with 'replace' over a changed copy (two moves a file) / in-process restore: ratio, files placed per second",
+      value: `${ratio(serviceRatios.replaceOverInProcess)}, ${fmt(num(replace?.placementFilesPerSecond))} files/s`,
+      status: 'measured',
+    });
+  }
   const history = results.history;
   const queries = history?.queriesMs as Record<string, { p95?: number }> | undefined;
   if (history && queries) {
@@ -204,7 +223,7 @@ export function renderMarkdown(rows: Row[], when: Date): string {
 
 function main(): void {
   const figures = readFigures(join(root, 'test-results', 'figures.jsonl'));
-  const results = Object.fromEntries(['backup', 'cli', 'retention', 'restore', 'history', 'fleet'].map((name) => [name, readJson(join(root, 'bench', 'results', `${name}.json`))]));
+  const results = Object.fromEntries(['backup', 'cli', 'retention', 'restore', 'history', 'fleet', 'service-restore'].map((name) => [name, readJson(join(root, 'bench', 'results', `${name}.json`))]));
   const markdown = renderMarkdown(buildRows(figures, results), new Date());
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'report.md'), markdown);

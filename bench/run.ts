@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const benches = ['backup.bench.ts', 'restore.bench.ts', 'history.bench.ts', 'cli.bench.ts', 'retention.bench.ts', 'fleet.bench.ts'];
+const benches = ['backup.bench.ts', 'restore.bench.ts', 'history.bench.ts', 'cli.bench.ts', 'retention.bench.ts', 'fleet.bench.ts', 'service-restore.bench.ts'];
 
 function tsx(file: string): number {
   const result = spawnSync('npx', ['tsx', file], { cwd: root, stdio: 'inherit' });
