@@ -25,33 +25,35 @@ export function readableBy(info: { uid: number; gid: number; mode: number; isDir
   return (bits & need) === need;
 }
 
+/** Entries of one folder handled at once: enough to overlap the system calls, few enough for any disk. */
+const PARALLEL = 32;
+
+async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
+  for (let first = 0; first < items.length; first += PARALLEL) await Promise.all(items.slice(first, first + PARALLEL).map(each));
+}
+
 /**
- * restic, run as root, restores owners and modes as they were backed up. A file the user could
- * not read on the disk (a plan backing up /etc holds /etc/shadow) must not become readable
- * through a restore: refuse the whole restore before anything is placed.
+ * Gives everything restic wrote into staging to `owner`, in one walk that also refuses a file the
+ * user could not read on the disk: restic, run as root, restores owners and modes as they were
+ * backed up, and a plan backing up /etc holds /etc/shadow, which must not become readable through
+ * a restore. Refusing mid-walk changes nothing outside staging (which is then removed).
+ * Links are given themselves, never their targets. Bottom-up, and the staging folder itself last:
+ * until then the user cannot enter it, so nothing can be swapped for a link under a walk run as root.
  */
-export async function assertReadableTree(dir: string, owner: Pick<SessionOwner, 'uid' | 'gid'>, top = dir): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+export async function giveStagingToOwner(dir: string, owner: Pick<SessionOwner, 'uid' | 'gid'>, top = dir): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const folders: string[] = [];
+  // Files of a folder in parallel, sub-folders one after another: the work in flight stays bounded.
+  await inBatches(entries, async (entry) => {
     const full = join(dir, entry.name);
     const info = await lstat(full);
     if (!info.isSymbolicLink() && !readableBy(info, owner)) {
       throw new CofreError('service.restore.notReadable', { params: { path: full.slice(top.length) || '/' } });
     }
-    if (entry.isDirectory()) await assertReadableTree(full, owner, top);
-  }
-}
-
-/**
- * Gives everything restic wrote into staging to `owner` (links themselves, never their targets).
- * Bottom-up, and the staging folder itself last: until then the user cannot enter it, so nothing
- * can be swapped for a link under a walk that runs as root.
- */
-export async function chownTree(dir: string, owner: Pick<SessionOwner, 'uid' | 'gid'>): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) await chownTree(full, owner);
+    if (info.isDirectory()) folders.push(full);
     else await lchown(full, owner.uid, owner.gid);
-  }
+  });
+  for (const folder of folders) await giveStagingToOwner(folder, owner, top);
   await lchown(dir, owner.uid, owner.gid);
 }
 
@@ -80,9 +82,8 @@ export async function prepareOwnedDestinations(destinations: readonly string[], 
 
 export function giveToOwner(owner: SessionOwner, fs: UserFsOps): (prepared: { staging: string; destinations: string[] }) => Promise<void> {
   return async ({ staging, destinations }) => {
-    await assertReadableTree(staging, owner);
+    await giveStagingToOwner(staging, owner);
     await prepareOwnedDestinations(destinations, owner, fs);
-    await chownTree(staging, owner);
   };
 }
 
