@@ -178,6 +178,15 @@ describe.skipIf(skipReason !== null)('changes made as the user of the restore', 
     expect(await readJournals(journals)).toEqual([]);
   });
 
+  it('a helper that never answers is given up on, with a clear error', async () => {
+    const hangs = join(dir, 'hangs.sh');
+    await writeFile(hangs, '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
+    const started = Date.now();
+    const error = await UserFs.open(user, { executable: hangs, readyMs: 500 }).then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'service.restore.asUserFailed' });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('a helper that dies is reported, never hangs the restore', async () => {
     const fs = await UserFs.open(user);
     const pid = (fs as unknown as { child: { pid: number } }).child.pid;

@@ -109,6 +109,9 @@ export function helperCommand(user: FsUser, runtime: { execPath: string; electro
   };
 }
 
+/** How long the child may take to start and drop to the user (Electron starts slower than node). */
+const READY_MS = 30_000;
+
 export class UserFs implements UserFsOps {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (same: boolean) => void; reject: (error: Error) => void }>();
@@ -120,7 +123,7 @@ export class UserFs implements UserFsOps {
    * Starts the child for `owner` and waits until it says it runs as them. Only root can do this
    * (the service); anything else is refused before a file is touched.
    */
-  static async open(owner: FsUser, options: { executable?: string } = {}): Promise<UserFs> {
+  static async open(owner: FsUser, options: { executable?: string; readyMs?: number } = {}): Promise<UserFs> {
     if (process.getuid?.() !== 0) throw new CofreError('service.restore.asUserFailed', { detail: 'the service is not root' });
     const helper = helperCommand(owner, {
       execPath: options.executable ?? process.execPath,
@@ -151,6 +154,7 @@ export class UserFs implements UserFsOps {
           return;
         }
         if ('ready' in reply) {
+          clearTimeout(silent);
           if (reply.uid === owner.uid && reply.gid === owner.gid) resolve();
           else reject(new Error(`child runs as ${reply.uid}:${reply.gid}`));
           return;
@@ -162,6 +166,10 @@ export class UserFs implements UserFsOps {
         else waiter.reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}));
       });
       child.once('error', reject);
+      // A child that never says who it is (a binary that hangs at start) must not hang the restore.
+      const readyMs = options.readyMs ?? READY_MS;
+      const silent = setTimeout(() => reject(new Error(`no answer in ${readyMs} ms`)), readyMs);
+      silent.unref();
       child.once('exit', (code, signal) => {
         const error = new Error(`the restore helper for ${owner.username} ended (${signal ?? code})${stderr ? `: ${stderr.trim()}` : ''}`);
         fsOfUser.gone = error;
