@@ -10,7 +10,7 @@ import { t, type Locale } from '../core/i18n/index.js';
 import { machinePaths } from '../core/service/machine-paths.js';
 import { lookupUser } from '../core/service/os-users.js';
 import { runUserFsHelper } from '../core/service/user-fs.js';
-import { rcdScript, serviceCommandFor, windowsServiceCommand, systemdUnit, systemdUnitName, systemdUnitPath, winswXml, type ServiceCommand } from '../core/service/units.js';
+import { processRuntime, rcdScript, serviceCommandFor, windowsServiceCommand, systemdUnit, systemdUnitName, systemdUnitPath, winswXml, type ServiceCommand } from '../core/service/units.js';
 import { FileSecretStore } from '../core/secrets/index.js';
 import { startSocketServer } from '../service/socket-server.js';
 
@@ -34,14 +34,8 @@ function requireRoot(): void {
 }
 
 /** How the service manager starts this very installation of Cofre. */
-export function currentCommand(socketPath: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ServiceCommand {
-  return serviceCommandFor({
-    execPath: process.execPath,
-    electron: Boolean(process.versions.electron),
-    ...(process.defaultApp && process.argv[1] ? { appPath: process.argv[1] } : {}),
-    script: env.COFRE_SERVICE_SCRIPT ?? join(import.meta.dirname, '..', '..', 'bin', 'cofre.mjs'),
-    platform,
-  }, socketPath);
+export function currentCommand(socketPath: string, env: NodeJS.ProcessEnv = process.env): ServiceCommand {
+  return serviceCommandFor({ ...processRuntime(), script: env.COFRE_SERVICE_SCRIPT ?? join(import.meta.dirname, '..', '..', 'bin', 'cofre.mjs') }, socketPath);
 }
 
 export async function serviceMain(ctx: ServiceCliContext): Promise<number> {

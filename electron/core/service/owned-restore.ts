@@ -7,7 +7,7 @@ import { chmod, lchown, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SessionOwner } from '../agent/sessions.js';
 import { CofreError } from '../errors.js';
-import type { UserFsOps } from './user-fs.js';
+import type { PlaceFs } from '../restore/place.js';
 
 /** Mode bits say whether `owner` may create entries in a folder (primary group only: stricter). */
 export function writableBy(info: { uid: number; gid: number; mode: number }, owner: Pick<SessionOwner, 'uid' | 'gid'>): boolean {
@@ -62,7 +62,7 @@ export async function giveStagingToOwner(dir: string, owner: Pick<SessionOwner, 
  * links: a link in the home pointing at /etc is judged as /etc), so the user hears why before
  * anything moves; then creates the missing folders as the user (`fs`), so they are theirs.
  */
-export async function prepareOwnedDestinations(destinations: readonly string[], owner: SessionOwner, fs: UserFsOps): Promise<void> {
+export async function prepareOwnedDestinations(destinations: readonly string[], owner: SessionOwner, fs: PlaceFs): Promise<void> {
   for (const dest of destinations) {
     const missing: string[] = [];
     let folder = dirname(dest);
@@ -80,7 +80,7 @@ export async function prepareOwnedDestinations(destinations: readonly string[], 
   }
 }
 
-export function giveToOwner(owner: SessionOwner, fs: UserFsOps): (prepared: { staging: string; destinations: string[] }) => Promise<void> {
+export function giveToOwner(owner: SessionOwner, fs: PlaceFs): (prepared: { staging: string; destinations: string[] }) => Promise<void> {
   return async ({ staging, destinations }) => {
     await giveStagingToOwner(staging, owner);
     await prepareOwnedDestinations(destinations, owner, fs);

@@ -32,10 +32,28 @@ export interface ServiceRuntime {
  */
 export function serviceCommandFor(runtime: ServiceRuntime, socketPath: string): ServiceCommand {
   if (!runtime.electron) return { executable: runtime.execPath, leadingArgs: [runtime.script], socketPath };
-  // A server has no display: on Linux, Chromium's headless platform keeps the main process from
-  // looking for an X server it will never use.
+  return { executable: runtime.execPath, leadingArgs: chromiumArgs(runtime), socketPath };
+}
+
+/**
+ * What the Cofre (Electron) binary needs before a `service …` command when it runs without
+ * windows: its app folder in development; off Windows, --no-sandbox (Chromium refuses root
+ * otherwise, and no renderer is ever made); on Linux, the headless platform, since a server has
+ * no display to look for.
+ */
+export function chromiumArgs(runtime: Pick<ServiceRuntime, 'appPath' | 'platform'>): string[] {
   const chromium = runtime.platform === 'win32' ? [] : runtime.platform === 'linux' ? ['--no-sandbox', '--ozone-platform=headless'] : ['--no-sandbox'];
-  return { executable: runtime.execPath, leadingArgs: [...(runtime.appPath ? [runtime.appPath] : []), ...chromium], socketPath };
+  return [...(runtime.appPath ? [runtime.appPath] : []), ...chromium];
+}
+
+/** This process as a service runtime (everything but the CLI script, which only the CLI knows). */
+export function processRuntime(): Omit<ServiceRuntime, 'script'> {
+  return {
+    execPath: process.execPath,
+    electron: Boolean(process.versions.electron),
+    ...(process.defaultApp && process.argv[1] ? { appPath: process.argv[1] } : {}),
+    platform: process.platform,
+  };
 }
 
 /**

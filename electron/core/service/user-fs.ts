@@ -4,25 +4,17 @@
 // the user, such a rename can only reach where that user could write anyway. The kernel is the
 // guard, not the timing. One child per restore; requests go one at a time, in journal order.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, rename, rmdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { CofreError } from '../errors.js';
+import { realFs, type PlaceFs } from '../restore/place.js';
+import { chromiumArgs, processRuntime, type ServiceRuntime } from './units.js';
 
 /** Who the changes are made as (a session owner of the service, or a placement journal's owner). */
 export interface FsUser {
   uid: number;
   gid: number;
   username: string;
-}
-
-/** The operations placement and its undo need (restore/place.ts `PlaceFs`). */
-export interface UserFsOps {
-  rename(from: string, to: string): Promise<void>;
-  mkdir(path: string): Promise<void>;
-  rmdir(path: string): Promise<void>;
-  /** Same bytes (or the same link target)? false when the user could not read either one. Absent: the caller reads itself. */
-  sameContent?(a: string, b: string): Promise<boolean>;
 }
 
 type Request = { id: number; op: 'rename' | 'mkdir' | 'rmdir' | 'same'; a: string; b?: string };
@@ -100,19 +92,16 @@ export function runUserFsHelper(argv: readonly string[]): void {
 }
 
 /** How to start the child: `node -e`, or the Cofre binary itself when it is Electron. */
-export function helperCommand(user: FsUser, runtime: { execPath: string; electron: boolean; appPath?: string; platform: NodeJS.Platform }): { command: string; args: string[] } {
+export function helperCommand(user: FsUser, runtime: Omit<ServiceRuntime, 'script'>): { command: string; args: string[] } {
   const who = [user.username, String(user.uid), String(user.gid)];
   if (!runtime.electron) return { command: runtime.execPath, args: ['-e', `const argv = process.argv.slice(1);${childBody}`, ...who] };
-  return {
-    command: runtime.execPath,
-    args: [...(runtime.appPath ? [runtime.appPath] : []), '--no-sandbox', ...(runtime.platform === 'linux' ? ['--ozone-platform=headless'] : []), 'service', 'user-fs-helper', ...who],
-  };
+  return { command: runtime.execPath, args: [...chromiumArgs(runtime), 'service', 'user-fs-helper', ...who] };
 }
 
 /** How long the child may take to start and drop to the user (Electron starts slower than node). */
 const READY_MS = 30_000;
 
-export class UserFs implements UserFsOps {
+export class UserFs implements PlaceFs {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (same: boolean) => void; reject: (error: Error) => void }>();
   private gone: Error | null = null;
@@ -125,12 +114,7 @@ export class UserFs implements UserFsOps {
    */
   static async open(owner: FsUser, options: { executable?: string; readyMs?: number } = {}): Promise<UserFs> {
     if (process.getuid?.() !== 0) throw new CofreError('service.restore.asUserFailed', { detail: 'the service is not root' });
-    const helper = helperCommand(owner, {
-      execPath: options.executable ?? process.execPath,
-      electron: options.executable === undefined && Boolean(process.versions.electron),
-      ...(process.defaultApp && process.argv[1] ? { appPath: process.argv[1] } : {}),
-      platform: process.platform,
-    });
+    const helper = helperCommand(owner, options.executable === undefined ? processRuntime() : { execPath: options.executable, electron: false, platform: process.platform });
     const child = spawn(helper.command, helper.args, {
       cwd: '/',
       // Nothing of the service's environment (NODE_OPTIONS, tokens) reaches the user's process.
@@ -223,23 +207,14 @@ export class UserFs implements UserFsOps {
   }
 }
 
-/** A `UserFsOps` that can be closed: what a restore or a rollback holds while it works. */
-export type ClosableUserFs = UserFsOps & { close(): Promise<void> };
+/** The placement's file-system changes, closable: what a restore or a rollback holds while it works. */
+export type ClosableUserFs = PlaceFs & { close(): Promise<void> };
 
 /**
  * The file-system changes for `owner`: made by this process when it already is that user (root
  * for a root session, or the user's own CLI), else by a child that runs as them.
  */
 export async function userFsFor(owner: FsUser, options: { executable?: string } = {}): Promise<ClosableUserFs> {
-  if (process.getuid?.() === owner.uid) {
-    return {
-      rename: (from, to) => rename(from, to),
-      mkdir: async (path) => {
-        await mkdir(path, { mode: 0o755 });
-      },
-      rmdir: (path) => rmdir(path),
-      close: async () => undefined,
-    };
-  }
+  if (process.getuid?.() === owner.uid) return { ...realFs, close: async () => undefined };
   return UserFs.open(owner, options);
 }
