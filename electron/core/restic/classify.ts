@@ -22,16 +22,20 @@ export interface AuthContext {
 
 // Order matters: a 401 or a refused connection also prints "Is there a repository at ..." (0.14
 // to 0.18; 0.19.1 no longer prints it, and says "repository does not exist" with exit 10).
+// An HTTP status as restic prints it ("(401)", "401 Unauthorized"), never digits of a duration:
+// a lock message says "created at … (401.465651ms ago)".
+const status = (code: number) => String.raw`\b${code}\b(?!\.\d)`;
+
 const textRules: [RegExp, FailureCause][] = [
   // 0.18 answers a SIGINT with exit 1 and "context canceled" (0.19: exit 130); this is also what
   // happens when Ctrl+C in a terminal reaches restic directly rather than through Cofre's abort.
   // It comes first: the same run also prints "unable to open config file: context canceled".
   [/context canceled|signal interrupt received/i, 'cancelled'],
   [/x509:|certificate signed by unknown authority|tls: failed to verify certificate|certificate is not trusted/i, 'tls-untrusted'],
-  [/\b507\b|insufficient storage|no space left on device|disk quota exceeded/i, 'storage-full'],
+  [new RegExp(`${status(507)}|insufficient storage|no space left on device|disk quota exceeded`, 'i'), 'storage-full'],
   // append-only servers refuse DELETE (restic: Remove(...)) with 403; other 403s are access refusals
-  [/(remove|delete)[^\n]*\b403\b|\b403\b[^\n]*(remove|delete)|blob not removed[^\n]*403/i, 'append-only'],
-  [/\b401\b|\bunauthorized\b|\b403\b[^\n]*forbidden|\bforbidden\b/i, 'auth-refused'],
+  [new RegExp(`(remove|delete)[^\\n]*${status(403)}|${status(403)}[^\\n]*(remove|delete)|blob not removed[^\\n]*403`, 'i'), 'append-only'],
+  [new RegExp(`${status(401)}|\\bunauthorized\\b|${status(403)}[^\\n]*forbidden|\\bforbidden\\b`, 'i'), 'auth-refused'],
   [/wrong password or no key found/i, 'wrong-password'],
   [/repository is already locked|unable to create lock|unable to acquire lock|failed to lock repository/i, 'repo-locked'],
   [
@@ -42,7 +46,7 @@ const textRules: [RegExp, FailureCause][] = [
   [/unknown flag|unknown shorthand flag|invalid argument|no matching ID found|invalid id|ambiguous|is not a valid|accepts \d+ arg|requires at least|Fatal: invalid|no such snapshot|all (target|source) directories\/files do not exist/i, 'invalid-input'],
 ];
 
-const serverFull = /\b507\b|insufficient storage/i;
+const serverFull = new RegExp(`${status(507)}|insufficient storage`, 'i');
 const noSpace = /no space left on device|disk quota exceeded|\bENOSPC\b/i;
 
 /**
